@@ -1,0 +1,53 @@
+/**
+ * `npm run bench -- <name> [options]`: runs one benchmark. Each prints progress and human
+ * text on stderr and, as its last stdout line, one JSON object with its figures.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runStrategic } from './strategic/run-strategic.js';
+import { STRATEGIC_USAGE, UsageError } from './strategic/strategic-options.js';
+import { REPO_ROOT } from './strategic/workload-files.js';
+
+const INDEX_MICRO = join(REPO_ROOT, 'bench/index-micro.ts');
+
+const USAGE = `usage: npm run bench -- <benchmark> [options]
+benchmarks:
+  strategic   broker end to end on a deconf-workload/1 file: in-process queries and checked
+              writes, HTTP on loopback, memory (see: npm run bench -- strategic --help)
+  index       VolumeIndex micro-benchmark (bench/index-micro.ts)`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case 'strategic':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stderr.write(`${STRATEGIC_USAGE}\n`);
+        return 0;
+      }
+      try {
+        await runStrategic(rest);
+      } catch (error) {
+        if (error instanceof UsageError) {
+          process.stderr.write(`bench strategic: ${error.message}\n${STRATEGIC_USAGE}\n`);
+          return 2;
+        }
+        process.stderr.write(`bench strategic: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        return 1;
+      }
+      return 0;
+    case 'index': {
+      if (!existsSync(INDEX_MICRO)) {
+        process.stderr.write('bench index: bench/index-micro.ts does not exist yet\n');
+        return 2;
+      }
+      const child = spawnSync(process.execPath, ['--import', 'tsx', INDEX_MICRO, ...rest], { stdio: 'inherit' });
+      return child.status ?? 1;
+    }
+    default:
+      process.stderr.write(`${name === undefined ? '' : `unknown benchmark "${name}"\n`}${USAGE}\n`);
+      return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,151 @@
+/**
+ * Phase (b): checked writes in process, through `putIntent(ctx, caller, command)` on the
+ * SQLite store. This harness plays every USS: before each write it searches the area (as a
+ * USS would with a query) and puts the current OVN of every intersecting intent in the key;
+ * an update also reads its own current OVN for the path. `concurrency` writes are in flight
+ * at once so the store can commit them in groups; writes to one id never overlap.
+ */
+import type { BrokerContext, Caller } from '../../src/app/broker-context.js';
+import { putIntent } from '../../src/app/intents/put-intent.js';
+import { DomainError } from '../../src/domain/errors.js';
+import type { Volume4D } from '../../src/domain/geo/volume-4d.js';
+import type { IntentId, PartyId } from '../../src/domain/ids.js';
+import { benchUuid, parseWorkloadId } from './bench-ids.js';
+import { Latencies, ratePerS, round1, type LatencySummary } from './latency.js';
+import { ussBaseUrlOf } from './load-workload.js';
+import { toDomainVolume, type WorkloadWrite } from './workload-records.js';
+
+const SCOPES: ReadonlySet<string> = new Set(['utm.strategic_coordination']);
+const UNLIMITED = { limit: Number.MAX_SAFE_INTEGER };
+/** Stale keys (another write committed in between) are rebuilt and retried this many times. */
+const MAX_RETRIES = 5;
+
+export interface EngineWriteResult {
+  readonly attempted: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly failures: Readonly<Record<string, number>>;
+  /** Attempts rejected for a stale key or OVN and retried (each is a failed attempt). */
+  readonly retries: number;
+  /** Updates whose target reference was not loaded (a prefix of a larger workload). */
+  readonly skipped: number;
+  readonly perS: number;
+  readonly concurrency: number;
+  /** Mean OVNs in the key: intersecting intents other than the one written. */
+  readonly conflictsPerWrite: number;
+  /** Key search plus putIntent, per write. */
+  readonly latency: LatencySummary;
+  /** putIntent alone (includes waiting for its group commit). */
+  readonly putLatency: LatencySummary;
+}
+
+interface PreparedWrite {
+  readonly id: IntentId;
+  readonly update: boolean;
+  readonly caller: Caller;
+  readonly extents: readonly Volume4D[];
+  readonly ussBaseUrl: string;
+}
+
+export async function measureEngineWrites(
+  ctx: BrokerContext,
+  writes: readonly WorkloadWrite[],
+  options: { readonly concurrency: number },
+): Promise<EngineWriteResult> {
+  const prepared = writes.map(prepare);
+  const latency = new Latencies(prepared.length);
+  const putLatency = new Latencies(prepared.length);
+  const failures: Record<string, number> = {};
+  const inFlight = new Map<string, Promise<void>>();
+  let next = 0;
+  let succeeded = 0;
+  let retries = 0;
+  let skipped = 0;
+  let keyOvns = 0;
+
+  async function write(w: PreparedWrite): Promise<void> {
+    const startedMs = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      const { current, intersecting } = await ctx.store.read(async (reader) => ({
+        current: w.update ? await reader.intents.get(w.id) : undefined,
+        intersecting: await reader.intents.findIntersecting(w.extents, UNLIMITED),
+      }));
+      if (w.update && current === undefined) {
+        skipped++;
+        return;
+      }
+      const key: string[] = [];
+      for (const other of intersecting) if (other.id !== w.id) key.push(other.ovn);
+      const putStartedMs = performance.now();
+      try {
+        await putIntent(ctx, w.caller, {
+          id: w.id,
+          currentOvn: current?.ovn,
+          extents: w.extents,
+          state: 'Accepted',
+          ussBaseUrl: w.ussBaseUrl,
+          key,
+          subscription: { kind: 'none' },
+        });
+      } catch (error) {
+        const code = error instanceof DomainError ? error.code : 'exception';
+        if ((code === 'airspace_conflict' || code === 'version_mismatch') && attempt < MAX_RETRIES) {
+          retries++;
+          continue;
+        }
+        failures[code] = (failures[code] ?? 0) + 1;
+        if (code === 'exception') throw error;
+        return;
+      }
+      const doneMs = performance.now();
+      putLatency.add(doneMs - putStartedMs);
+      latency.add(doneMs - startedMs);
+      keyOvns += key.length;
+      succeeded++;
+      return;
+    }
+  }
+
+  async function worker(): Promise<void> {
+    while (next < prepared.length) {
+      const w = prepared[next++]!;
+      // Two writes to one reference must run in order, as its manager would send them.
+      for (let before = inFlight.get(w.id); before !== undefined; before = inFlight.get(w.id)) await before;
+      const running = write(w);
+      inFlight.set(w.id, running);
+      await running;
+      if (inFlight.get(w.id) === running) inFlight.delete(w.id);
+    }
+  }
+
+  const concurrency = Math.max(1, Math.min(options.concurrency, prepared.length));
+  const startedMs = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsedMs = performance.now() - startedMs;
+  const failed = Object.values(failures).reduce((a, b) => a + b, 0);
+  return {
+    attempted: prepared.length,
+    succeeded,
+    failed,
+    failures,
+    retries,
+    skipped,
+    perS: ratePerS(succeeded, elapsedMs),
+    concurrency,
+    conflictsPerWrite: succeeded === 0 ? 0 : round1((keyOvns / succeeded) * 100) / 100,
+    latency: latency.summary(),
+    putLatency: putLatency.summary(),
+  };
+}
+
+function prepare(w: WorkloadWrite): PreparedWrite {
+  const parsed = parseWorkloadId(w.id);
+  if (parsed === undefined) throw new Error(`Cannot run workload write ${w.seq}: id "${w.id}" is not like r123 or w5`);
+  return {
+    id: benchUuid(parsed.kind, parsed.index),
+    update: w.op === 'update',
+    caller: { id: w.owner as PartyId, scopes: SCOPES },
+    extents: w.volumes.map(toDomainVolume),
+    ussBaseUrl: ussBaseUrlOf(w.owner),
+  };
+}

@@ -1,0 +1,235 @@
+import type {
+  AvailabilityReader,
+  AvailabilityRecord,
+  AvailabilityRepository,
+  ConstraintReader,
+  ConstraintRecord,
+  ConstraintRepository,
+  IntentReader,
+  IntentRecord,
+  IntentRepository,
+  ReportRecord,
+  ReportRepository,
+  SpatialSearch,
+  StoreReader,
+  StoreTx,
+  SubscriptionReader,
+  SubscriptionRecord,
+  SubscriptionRepository,
+  SubscriptionSearch,
+} from '../../../app/ports/store.js';
+import type { Volume4D } from '../../../domain/geo/volume-4d.js';
+import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
+import { findInTable, findSubscriptions } from './search.js';
+import type { InMemoryState } from './state.js';
+import { assertOpen, type Scope, type UnitOfWork } from './unit-of-work.js';
+
+/*
+ * The port's repositories over InMemoryState. Readers check that their scope is still open;
+ * writers record every change in the unit of work (undo, then persistence).
+ * Methods are async so that every failure reaches the caller as a rejection.
+ */
+
+class IntentsView implements IntentReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async get(id: IntentId): Promise<IntentRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.intents.byId.get(id);
+  }
+
+  async findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<IntentRecord[]> {
+    assertOpen(this.scope);
+    return findInTable(this.state.intents, area, { limit: search.limit });
+  }
+
+  async listBySubscription(id: SubscriptionId): Promise<IntentId[]> {
+    assertOpen(this.scope);
+    return this.state.intentIdsOf(id);
+  }
+}
+
+class IntentsTx extends IntentsView implements IntentRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async put(record: IntentRecord): Promise<void> {
+    const state = this.state;
+    this.unit.change(
+      () => {
+        const previous = state.putIntent(record);
+        return () => state.restoreIntent(record.id, previous);
+      },
+      (p) => p.putIntent(record),
+    );
+  }
+
+  async delete(id: IntentId): Promise<void> {
+    assertOpen(this.unit);
+    const state = this.state;
+    if (!state.intents.byId.has(id)) return;
+    this.unit.change(
+      () => {
+        const previous = state.deleteIntent(id);
+        return () => state.restoreIntent(id, previous);
+      },
+      (p) => p.deleteIntent(id),
+    );
+  }
+}
+
+class ConstraintsView implements ConstraintReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async get(id: ConstraintId): Promise<ConstraintRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.constraints.byId.get(id);
+  }
+
+  async findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<ConstraintRecord[]> {
+    assertOpen(this.scope);
+    return findInTable(this.state.constraints, area, { limit: search.limit });
+  }
+}
+
+class ConstraintsTx extends ConstraintsView implements ConstraintRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async put(record: ConstraintRecord): Promise<void> {
+    const table = this.state.constraints;
+    this.unit.change(
+      () => {
+        const previous = table.put(record);
+        return () => table.restore(record.id, previous);
+      },
+      (p) => p.putConstraint(record),
+    );
+  }
+
+  async delete(id: ConstraintId): Promise<void> {
+    assertOpen(this.unit);
+    const table = this.state.constraints;
+    if (!table.byId.has(id)) return;
+    this.unit.change(
+      () => {
+        const previous = table.delete(id);
+        return () => table.restore(id, previous);
+      },
+      (p) => p.deleteConstraint(id),
+    );
+  }
+}
+
+class SubscriptionsView implements SubscriptionReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async get(id: SubscriptionId): Promise<SubscriptionRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.subscriptions.byId.get(id);
+  }
+
+  async findIntersecting(area: readonly Volume4D[], search: SubscriptionSearch): Promise<SubscriptionRecord[]> {
+    assertOpen(this.scope);
+    return findSubscriptions(this.state.subscriptions, area, search);
+  }
+}
+
+class SubscriptionsTx extends SubscriptionsView implements SubscriptionRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async put(record: SubscriptionRecord): Promise<void> {
+    const table = this.state.subscriptions;
+    this.unit.change(
+      () => {
+        const previous = table.put(record);
+        return () => table.restore(record.id, previous);
+      },
+      (p) => p.putSubscription(record),
+    );
+  }
+
+  async delete(id: SubscriptionId): Promise<void> {
+    assertOpen(this.unit);
+    const table = this.state.subscriptions;
+    if (!table.byId.has(id)) return;
+    this.unit.change(
+      () => {
+        const previous = table.delete(id);
+        return () => table.restore(id, previous);
+      },
+      (p) => p.deleteSubscription(id),
+    );
+  }
+}
+
+class AvailabilityView implements AvailabilityReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async get(ussId: PartyId): Promise<AvailabilityRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.availability.get(ussId);
+  }
+}
+
+class AvailabilityTx extends AvailabilityView implements AvailabilityRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async put(record: AvailabilityRecord): Promise<void> {
+    const state = this.state;
+    this.unit.change(
+      () => {
+        const previous = state.putAvailability(record);
+        return () => state.restoreAvailability(record.ussId, previous);
+      },
+      (p) => p.putAvailability(record),
+    );
+  }
+}
+
+class ReportsTx implements ReportRepository {
+  constructor(private readonly state: InMemoryState, private readonly unit: UnitOfWork) {}
+
+  async get(id: ReportId): Promise<ReportRecord | undefined> {
+    assertOpen(this.unit);
+    return this.state.reports.get(id);
+  }
+
+  async put(record: ReportRecord): Promise<void> {
+    const state = this.state;
+    this.unit.change(
+      () => {
+        const previous = state.putReport(record);
+        return () => state.restoreReport(record.id, previous);
+      },
+      (p) => p.putReport(record),
+    );
+  }
+}
+
+/** Read-only views of `state`, usable while `scope` is open. */
+export function createReader(state: InMemoryState, scope: Scope): StoreReader {
+  return {
+    intents: new IntentsView(state, scope),
+    constraints: new ConstraintsView(state, scope),
+    subscriptions: new SubscriptionsView(state, scope),
+    availability: new AvailabilityView(state, scope),
+  };
+}
+
+/** Repositories whose changes go through `unit`. */
+export function createTx(state: InMemoryState, unit: UnitOfWork): StoreTx {
+  return {
+    intents: new IntentsTx(state, unit),
+    constraints: new ConstraintsTx(state, unit),
+    subscriptions: new SubscriptionsTx(state, unit),
+    availability: new AvailabilityTx(state, unit),
+    reports: new ReportsTx(state, unit),
+  };
+}

@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+
+/*
+ * The SQLite schema, as an ordered list of migrations recorded in `schema_version`.
+ * Only primary keys are indexed: every row is loaded into memory at open, and all searches
+ * run there. Volumes are Float64 BLOBs (volume-codec.ts); times are REAL epoch milliseconds,
+ * which keep ±Infinity; booleans are 0/1.
+ */
+interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE intents (
+        id TEXT PRIMARY KEY,
+        manager TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        ovn TEXT NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        subscription_id TEXT,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      CREATE TABLE constraints (
+        id TEXT PRIMARY KEY,
+        manager TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        ovn TEXT NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        manager TEXT NOT NULL,
+        version TEXT NOT NULL,
+        notification_index INTEGER NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        notify_for_intents INTEGER NOT NULL,
+        notify_for_constraints INTEGER NOT NULL,
+        implicit INTEGER NOT NULL,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      CREATE TABLE availability (
+        uss_id TEXT PRIMARY KEY,
+        availability TEXT NOT NULL,
+        version TEXT NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        reporter TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at_ms REAL NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the database to SCHEMA_VERSION, one transaction per migration; returns the versions
+ * applied. Refuses a database written by a newer Parley.
+ */
+export function migrate(db: Database.Database, nowMs: number): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at_ms REAL NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null };
+  const current = row.version ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `Cannot open database "${db.name}": its schema version ${current} is newer than this build's ${SCHEMA_VERSION}; upgrade Parley`,
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_version (version, applied_at_ms) VALUES (?, ?)');
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, nowMs);
+    }).immediate();
+    applied.push(migration.version);
+  }
+  return applied;
+}

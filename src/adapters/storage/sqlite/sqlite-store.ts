@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { IntentRecord, Store, StoreReader, StoreTx } from '../../../app/ports/store.js';
+import type { IntentId } from '../../../domain/ids.js';
+import { createReader, createTx } from '../memory/repositories.js';
+import { InMemoryState } from '../memory/state.js';
+import { UnitQueue } from '../memory/unit-queue.js';
+import { migrate } from './schema.js';
+import { loadState } from './sqlite-loader.js';
+import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; its directory is created if missing. */
+  readonly path: string;
+  /**
+   * 'FULL' (default): a unit is acknowledged only after its batch's WAL fsync, so it survives
+   * power loss. 'NORMAL': no fsync at commit (WAL): acknowledged units survive a crash of the
+   * process, but the last ones may be lost if the machine loses power or the OS crashes.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  readonly logger?: Logger;
+  /** Most units committed by one transaction (default 512). */
+  readonly maxBatch?: number;
+}
+
+export interface SqliteStoreStats {
+  readonly intents: number;
+  readonly constraints: number;
+  readonly subscriptions: number;
+}
+
+export interface SqliteStore extends Store {
+  /**
+   * Inserts or replaces many intents in one SQLite transaction and indexes them (benchmarks,
+   * imports). All or nothing; runs between units of work. `onProgress` gets the running count.
+   */
+  bulkLoadIntents(records: Iterable<IntentRecord>, onProgress?: (n: number) => void): Promise<void>;
+  stats(): SqliteStoreStats;
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/**
+ * Opens (creating or migrating) the database at `options.path` and loads every row into memory;
+ * searches then run in memory, and each write goes to both, committed in groups. The file is
+ * locked for this process alone (SQLite exclusive locking mode): a second broker on the same
+ * file fails to open rather than diverge.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const startedMs = performance.now();
+  const synchronous = options.synchronous ?? 'FULL';
+  const log = options.logger;
+  mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  const state = new InMemoryState();
+  let loaded: ReturnType<typeof loadState>;
+  let migrated: number[];
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 1000');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`Cannot open "${options.path}" in WAL mode (SQLite chose ${String(mode)})`);
+    db.pragma(`synchronous = ${synchronous}`);
+    // Take the write lock now, so that a file already used by another process fails here.
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+    migrated = migrate(db, Date.now());
+    loaded = loadState(db, state);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new Error(`Cannot open "${options.path}": another process has it open (one broker per database file)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+
+  const persistence = new SqlitePersistence(db);
+  const queue = new UnitQueue({
+    persistence,
+    committer: new SqliteCommitter(db),
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    isFatal: isFatalSqliteError,
+    onFailure: ({ error, units, fatal }) =>
+      log?.error({ err: error, units, fatal }, fatal ? 'store.stopped' : 'store.commit_failed'),
+  });
+  log?.info(
+    { path: options.path, synchronous, migrated, ...loaded, ms: Math.round(performance.now() - startedMs) },
+    'store.opened',
+  );
+
+  return {
+    transact: <T>(work: (tx: StoreTx) => Promise<T>) => queue.transact((unit) => work(createTx(state, unit))),
+    read: <T>(work: (reader: StoreReader) => Promise<T>) => queue.read((scope) => work(createReader(state, scope))),
+    close: () =>
+      queue.close(() => {
+        db.close();
+        log?.info({ path: options.path }, 'store.closed');
+      }),
+    bulkLoadIntents: (records, onProgress) =>
+      queue.exclusive(() => bulkLoad(db, state, persistence, records, onProgress)),
+    stats: () => ({
+      intents: state.intents.byId.size,
+      constraints: state.constraints.byId.size,
+      subscriptions: state.subscriptions.byId.size,
+    }),
+  };
+}
+
+function bulkLoad(
+  db: Database.Database,
+  state: InMemoryState,
+  persistence: SqlitePersistence,
+  records: Iterable<IntentRecord>,
+  onProgress: ((n: number) => void) | undefined,
+): void {
+  // `records` may be a one-shot generator: write each record to SQLite and to memory in one pass,
+  // keeping what each replaced so memory can be put back if anything fails.
+  const replaced: Array<[IntentId, IntentRecord | undefined]> = [];
+  try {
+    db.transaction(() => {
+      let n = 0;
+      for (const record of records) {
+        persistence.putIntent(record);
+        replaced.push([record.id, state.putIntent(record)]);
+        if (++n % PROGRESS_EVERY === 0) onProgress?.(n);
+      }
+      if (n % PROGRESS_EVERY !== 0) onProgress?.(n);
+    }).immediate();
+  } catch (error) {
+    for (let i = replaced.length - 1; i >= 0; i--) state.restoreIntent(...replaced[i]!);
+    throw error;
+  }
+}

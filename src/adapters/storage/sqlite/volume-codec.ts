@@ -1,0 +1,86 @@
+import type { Footprint, Volume4D } from '../../../domain/geo/volume-4d.js';
+
+/*
+ * Extents as one little-endian Float64Array BLOB: exact for every double, ±Infinity included,
+ * and several times faster to load than JSON. Layout, all float64:
+ *   [FORMAT, volumeCount, ...volumes]
+ *   volume  = [kind, altitudeLowerM, altitudeUpperM, startMs, endMs, ...footprint]
+ *   polygon = kind 0: [vertexCount, lat0, lng0, lat1, lng1, ...]
+ *   circle  = kind 1: [lat, lng, radiusM]
+ */
+const FORMAT = 1;
+const POLYGON = 0;
+const CIRCLE = 1;
+const HEADER = 5;
+
+export function encodeVolumes(volumes: readonly Volume4D[]): Buffer {
+  let size = 2;
+  for (const v of volumes) size += HEADER + (v.footprint.kind === 'polygon' ? 1 + 2 * v.footprint.vertices.length : 3);
+  const out = new Float64Array(size);
+  out[0] = FORMAT;
+  out[1] = volumes.length;
+  let i = 2;
+  for (const v of volumes) {
+    const f = v.footprint;
+    out[i++] = f.kind === 'polygon' ? POLYGON : CIRCLE;
+    out[i++] = v.altitudeLowerM;
+    out[i++] = v.altitudeUpperM;
+    out[i++] = v.startMs;
+    out[i++] = v.endMs;
+    if (f.kind === 'polygon') {
+      out[i++] = f.vertices.length;
+      for (const p of f.vertices) {
+        out[i++] = p.lat;
+        out[i++] = p.lng;
+      }
+    } else {
+      out[i++] = f.center.lat;
+      out[i++] = f.center.lng;
+      out[i++] = f.radiusM;
+    }
+  }
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+export function decodeVolumes(blob: Uint8Array, owner: string): Volume4D[] {
+  if (blob.byteLength % 8 !== 0) throw corrupt(owner, `length ${blob.byteLength} is not a multiple of 8`);
+  const d =
+    blob.byteOffset % 8 === 0
+      ? new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / 8)
+      : new Float64Array(new Uint8Array(blob).buffer);
+  if (d[0] !== FORMAT) throw corrupt(owner, `unknown format ${d[0]}`);
+  const count = d[1]!;
+  if (!Number.isInteger(count) || count < 0) throw corrupt(owner, `bad volume count ${count}`);
+  const volumes: Volume4D[] = new Array(count);
+  let i = 2;
+  for (let k = 0; k < count; k++) {
+    if (i + HEADER > d.length) throw corrupt(owner, 'truncated volume header');
+    const kind = d[i]!;
+    const altitudeLowerM = d[i + 1]!;
+    const altitudeUpperM = d[i + 2]!;
+    const startMs = d[i + 3]!;
+    const endMs = d[i + 4]!;
+    i += HEADER;
+    let footprint: Footprint;
+    if (kind === POLYGON) {
+      const n = d[i++]!;
+      if (!Number.isInteger(n) || n < 0 || i + 2 * n > d.length) throw corrupt(owner, 'truncated polygon');
+      const vertices = new Array<{ lat: number; lng: number }>(n);
+      for (let j = 0; j < n; j++, i += 2) vertices[j] = { lat: d[i]!, lng: d[i + 1]! };
+      footprint = { kind: 'polygon', vertices };
+    } else if (kind === CIRCLE) {
+      if (i + 3 > d.length) throw corrupt(owner, 'truncated circle');
+      footprint = { kind: 'circle', center: { lat: d[i]!, lng: d[i + 1]! }, radiusM: d[i + 2]! };
+      i += 3;
+    } else {
+      throw corrupt(owner, `unknown footprint kind ${kind}`);
+    }
+    volumes[k] = { footprint, altitudeLowerM, altitudeUpperM, startMs, endMs };
+  }
+  if (i !== d.length) throw corrupt(owner, `${d.length - i} trailing values`);
+  return volumes;
+}
+
+function corrupt(owner: string, reason: string): Error {
+  return new Error(`Cannot decode the extents of ${owner}: ${reason} (the stored BLOB is corrupt)`);
+}

@@ -1,0 +1,154 @@
+/**
+ * The broker's storage port. A Store runs units of work: each `transact` call is all or
+ * nothing, and no other unit of work sees its changes before it commits. Adapters: memory,
+ * SQLite (embedded default); every adapter passes test/contract/store.contract.ts.
+ */
+import type { Volume4D } from '../../domain/geo/volume-4d.js';
+import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../domain/ids.js';
+import type { IntentState } from '../../domain/intents/intent-state.js';
+
+export type Availability = 'Unknown' | 'Normal' | 'Down';
+
+export interface IntentRecord {
+  readonly id: IntentId;
+  readonly manager: PartyId;
+  readonly version: number;
+  readonly state: IntentState;
+  readonly ovn: string;
+  readonly extents: readonly Volume4D[];
+  readonly ussBaseUrl: string;
+  readonly subscriptionId: SubscriptionId | null;
+  readonly timeStartMs: number;
+  readonly timeEndMs: number;
+  readonly updatedAtMs: number;
+}
+
+export interface ConstraintRecord {
+  readonly id: ConstraintId;
+  readonly manager: PartyId;
+  readonly version: number;
+  readonly ovn: string;
+  readonly extents: readonly Volume4D[];
+  readonly ussBaseUrl: string;
+  readonly timeStartMs: number;
+  readonly timeEndMs: number;
+  readonly updatedAtMs: number;
+}
+
+export interface SubscriptionRecord {
+  readonly id: SubscriptionId;
+  readonly manager: PartyId;
+  /** Opaque version string; changes on every write. */
+  readonly version: string;
+  readonly notificationIndex: number;
+  /** One volume for explicit subscriptions; implicit ones grow with their intents. */
+  readonly extents: readonly Volume4D[];
+  readonly ussBaseUrl: string;
+  readonly notifyForIntents: boolean;
+  readonly notifyForConstraints: boolean;
+  readonly implicit: boolean;
+  readonly timeStartMs: number;
+  readonly timeEndMs: number;
+  readonly updatedAtMs: number;
+}
+
+export interface AvailabilityRecord {
+  readonly ussId: PartyId;
+  readonly availability: Availability;
+  readonly version: string;
+  readonly updatedAtMs: number;
+}
+
+export interface ReportRecord {
+  readonly id: ReportId;
+  readonly reporter: PartyId;
+  /** The ErrorReport body as received, with `report_id` set. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly createdAtMs: number;
+}
+
+export interface SpatialSearch {
+  /** Stop after this many matches (F3548 result cap). */
+  readonly limit: number;
+}
+
+export interface IntentReader {
+  get(id: IntentId): Promise<IntentRecord | undefined>;
+  /** Intents any of whose extents intersects any area volume in 2D, altitude and time (closed intervals). */
+  findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<IntentRecord[]>;
+  /** Ids of the intents attached to a subscription. */
+  listBySubscription(id: SubscriptionId): Promise<IntentId[]>;
+}
+
+export interface IntentRepository extends IntentReader {
+  /** Insert or replace. */
+  put(record: IntentRecord): Promise<void>;
+  delete(id: IntentId): Promise<void>;
+}
+
+export interface ConstraintReader {
+  get(id: ConstraintId): Promise<ConstraintRecord | undefined>;
+  findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<ConstraintRecord[]>;
+}
+
+export interface ConstraintRepository extends ConstraintReader {
+  put(record: ConstraintRecord): Promise<void>;
+  delete(id: ConstraintId): Promise<void>;
+}
+
+export interface SubscriptionSearch extends SpatialSearch {
+  /** Subscriptions that ended before this instant are treated as deleted. */
+  readonly nowMs: number;
+  /** Only subscriptions notifying for this kind of entity. */
+  readonly notifyFor?: 'intents' | 'constraints';
+  /** Only this party's subscriptions. */
+  readonly manager?: PartyId;
+  /** Match on footprint and time only (InterUSS matches subscribers without altitude). */
+  readonly ignoreAltitude?: boolean;
+}
+
+export interface SubscriptionReader {
+  get(id: SubscriptionId): Promise<SubscriptionRecord | undefined>;
+  findIntersecting(area: readonly Volume4D[], search: SubscriptionSearch): Promise<SubscriptionRecord[]>;
+}
+
+export interface SubscriptionRepository extends SubscriptionReader {
+  put(record: SubscriptionRecord): Promise<void>;
+  delete(id: SubscriptionId): Promise<void>;
+}
+
+export interface AvailabilityReader {
+  get(ussId: PartyId): Promise<AvailabilityRecord | undefined>;
+}
+
+export interface AvailabilityRepository extends AvailabilityReader {
+  put(record: AvailabilityRecord): Promise<void>;
+}
+
+export interface ReportRepository {
+  get(id: ReportId): Promise<ReportRecord | undefined>;
+  put(record: ReportRecord): Promise<void>;
+}
+
+export interface StoreReader {
+  readonly intents: IntentReader;
+  readonly constraints: ConstraintReader;
+  readonly subscriptions: SubscriptionReader;
+  readonly availability: AvailabilityReader;
+}
+
+export interface StoreTx {
+  readonly intents: IntentRepository;
+  readonly constraints: ConstraintRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly availability: AvailabilityRepository;
+  readonly reports: ReportRepository;
+}
+
+export interface Store {
+  /** Runs `work` as one unit: every change commits together, or (if it throws) none does. */
+  transact<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Runs read-only `work` against a consistent, committed state. */
+  read<T>(work: (reader: StoreReader) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VolumeIndex } from './volume-index.js';
+import type { Footprint, Volume4D } from '../geo/volume-4d.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2025, 0, 1);
+
+function rect(south: number, west: number, north: number, east: number): Footprint {
+  return { kind: 'polygon', vertices: [{ lat: south, lng: west }, { lat: south, lng: east }, { lat: north, lng: east }, { lat: north, lng: west }] };
+}
+function vol(footprint: Footprint, extra: Partial<Volume4D> = {}): Volume4D {
+  return { footprint, altitudeLowerM: 0, altitudeUpperM: 100, startMs: T0, endMs: T0 + HOUR, ...extra };
+}
+const sorted = (ids: string[]): string[] => [...ids].sort();
+
+test('VolumeIndex.insert() refuses an id already present', () => {
+  const index = new VolumeIndex();
+  index.insert('a', [vol(rect(0, 0, 0.01, 0.01))]);
+  assert.throws(() => index.insert('a', []), /already/);
+  assert.equal(index.size, 1);
+  assert.equal(index.has('a'), true);
+});
+
+test('VolumeIndex.remove() forgets the entry and reports whether it was there', () => {
+  const index = new VolumeIndex();
+  index.insert('a', [vol(rect(0, 0, 0.01, 0.01)), vol(rect(1, 1, 1.01, 1.01))]);
+  assert.equal(index.remove('a'), true);
+  assert.equal(index.remove('a'), false);
+  assert.equal(index.has('a'), false);
+  assert.deepEqual(index.search([vol(rect(0, 0, 2, 2))], { limit: 10 }), []);
+  index.insert('a', [vol(rect(0, 0, 0.01, 0.01))]);
+  assert.deepEqual(index.search([vol(rect(0, 0, 2, 2))], { limit: 10 }), ['a']);
+});
+
+test('VolumeIndex.search() returns each matching id once and at most limit ids', () => {
+  const index = new VolumeIndex();
+  for (let i = 0; i < 20; i++) index.insert(`e${i}`, [vol(rect(0, 0, 0.1, 0.1)), vol(rect(0.05, 0.05, 0.15, 0.15))]);
+  const all = index.search([vol(rect(0.04, 0.04, 0.06, 0.06)), vol(rect(0.0, 0.0, 0.2, 0.2))], { limit: 100 });
+  assert.equal(all.length, 20);
+  assert.equal(new Set(all).size, 20);
+  assert.equal(index.search([vol(rect(0, 0, 0.2, 0.2))], { limit: 7 }).length, 7);
+});
+
+test('VolumeIndex.search() applies the exact test after the box filter', () => {
+  // A thin diagonal sliver: its box covers the query square, its area does not.
+  const index = new VolumeIndex();
+  index.insert('sliver', [vol({ kind: 'polygon', vertices: [{ lat: 0, lng: 0 }, { lat: 0.1, lng: 0.1 }, { lat: 0.1, lng: 0.09999 }] })]);
+  const query = [vol(rect(0.06, 0.0, 0.08, 0.02))];
+  assert.deepEqual(index.candidates(query, { limit: 10 }), ['sliver']);
+  assert.deepEqual(index.search(query, { limit: 10 }), []);
+});
+
+test('VolumeIndex.search() checks altitude unless told to ignore it, and time always', () => {
+  const index = new VolumeIndex();
+  index.insert('low', [vol(rect(0, 0, 0.01, 0.01), { altitudeLowerM: 0, altitudeUpperM: 50 })]);
+  const high = vol(rect(0, 0, 0.01, 0.01), { altitudeLowerM: 60, altitudeUpperM: 70 });
+  assert.deepEqual(index.search([high], { limit: 10 }), []);
+  assert.deepEqual(index.search([high], { limit: 10, ignoreAltitude: true }), ['low']);
+  assert.deepEqual(index.search([vol(rect(0, 0, 0.01, 0.01), { startMs: T0 + HOUR, endMs: T0 + 2 * HOUR })], { limit: 10 }), ['low']);
+  assert.deepEqual(index.search([vol(rect(0, 0, 0.01, 0.01), { startMs: T0 + HOUR + 1, endMs: T0 + 2 * HOUR })], { limit: 10 }), []);
+});
+
+test('VolumeIndex.search() handles unbounded and very long times on either side', () => {
+  const index = new VolumeIndex();
+  index.insert('forever', [vol(rect(0, 0, 0.01, 0.01), { startMs: -Infinity, endMs: Infinity, altitudeLowerM: -Infinity, altitudeUpperM: Infinity })]);
+  index.insert('56 days', [vol(rect(0, 0, 0.01, 0.01), { startMs: T0, endMs: T0 + 56 * 24 * HOUR })]);
+  index.insert('short', [vol(rect(0, 0, 0.01, 0.01), { startMs: T0 + 30 * 24 * HOUR, endMs: T0 + 30 * 24 * HOUR + 60_000 })]);
+  const at = (startMs: number, endMs: number): string[] =>
+    sorted(index.search([vol(rect(0.001, 0.001, 0.002, 0.002), { startMs, endMs })], { limit: 10 }));
+  assert.deepEqual(at(T0 + 30 * 24 * HOUR, T0 + 30 * 24 * HOUR + 1), ['56 days', 'forever', 'short']);
+  assert.deepEqual(at(T0 - 10 * HOUR, T0 - HOUR), ['forever']);
+  assert.deepEqual(at(-Infinity, Infinity), ['56 days', 'forever', 'short']);
+  assert.deepEqual(at(T0 + 60 * 24 * HOUR, Infinity), ['forever']);
+});
+
+// 179.99 | 180 | -179.99    an entry straddling the antimeridian, found from either side
+test('VolumeIndex.search() finds entries across the antimeridian', () => {
+  const index = new VolumeIndex();
+  index.insert('straddle', [vol(rect(0, 179.99, 0.01, -179.99))]);
+  index.insert('east', [vol(rect(0, -179.995, 0.01, -179.98))]);
+  assert.deepEqual(sorted(index.search([vol(rect(0.004, 179.995, 0.006, 179.996))], { limit: 10 })), ['straddle']);
+  assert.deepEqual(sorted(index.search([vol(rect(0.004, -179.994, 0.006, -179.993))], { limit: 10 })), ['east', 'straddle']);
+  assert.deepEqual(sorted(index.search([vol({ kind: 'circle', center: { lat: 0.005, lng: 180 }, radiusM: 50 })], { limit: 10 })), ['straddle']);
+});
+
+test('VolumeIndex.search() finds entries around a pole and large entries', () => {
+  const index = new VolumeIndex();
+  index.insert('cap', [vol({ kind: 'polygon', vertices: [{ lat: 85, lng: 0 }, { lat: 85, lng: 120 }, { lat: 85, lng: -120 }] })]);
+  index.insert('big', [vol({ kind: 'circle', center: { lat: 40, lng: 10 }, radiusM: 500_000 })]);
+  assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 89.99, lng: -45 }, radiusM: 10 })], { limit: 10 }), ['cap']);
+  assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 43, lng: 13 }, radiusM: 10 })], { limit: 10 }), ['big']);
+  index.remove('cap');
+  index.remove('big');
+  assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 89.99, lng: -45 }, radiusM: 10 })], { limit: 10 }), []);
+  assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 43, lng: 13 }, radiusM: 10 })], { limit: 10 }), []);
+});

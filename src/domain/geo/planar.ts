@@ -1,0 +1,61 @@
+/**
+ * Planar predicates on gnomonic coordinates. Great-circle arcs project to straight segments,
+ * so these answer exactly for the sphere (up to rounding, which the touch tolerance absorbs).
+ */
+
+/** Squared distance from point p to segment ab. */
+export function pointSegmentDist2(
+  px: number, py: number, ax: number, ay: number, bx: number, by: number,
+): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  if (t < 0) t = 0;
+  else if (t > 1) t = 1;
+  const qx = ax + t * dx - px;
+  const qy = ay + t * dy - py;
+  return qx * qx + qy * qy;
+}
+
+/** True when segments ab and cd cross, touch, or come within eps of each other. */
+export function segmentsWithin(
+  ax: number, ay: number, bx: number, by: number,
+  cx: number, cy: number, dx: number, dy: number,
+  eps: number,
+): boolean {
+  if (Math.min(ax, bx) > Math.max(cx, dx) + eps || Math.min(cx, dx) > Math.max(ax, bx) + eps) return false;
+  if (Math.min(ay, by) > Math.max(cy, dy) + eps || Math.min(cy, dy) > Math.max(ay, by) + eps) return false;
+  const d1 = orient(ax, ay, bx, by, cx, cy);
+  const d2 = orient(ax, ay, bx, by, dx, dy);
+  const d3 = orient(cx, cy, dx, dy, ax, ay);
+  const d4 = orient(cx, cy, dx, dy, bx, by);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  const e2 = eps * eps;
+  return (
+    pointSegmentDist2(cx, cy, ax, ay, bx, by) <= e2 ||
+    pointSegmentDist2(dx, dy, ax, ay, bx, by) <= e2 ||
+    pointSegmentDist2(ax, ay, cx, cy, dx, dy) <= e2 ||
+    pointSegmentDist2(bx, by, cx, cy, dx, dy) <= e2
+  );
+}
+
+/** Twice the signed area of triangle abc (> 0 when counter-clockwise). */
+export function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/** Crossing-number test of point (x, y) against the ring (xs, ys) of n vertices. */
+export function pointInRing(xs: Float64Array, ys: Float64Array, n: number, x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const yi = ys[i] as number;
+    const yj = ys[j] as number;
+    if (yi > y !== yj > y) {
+      const xi = xs[i] as number;
+      const xj = xs[j] as number;
+      if (x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
+    }
+  }
+  return inside;
+}

@@ -1,0 +1,75 @@
+/**
+ * `parley broker`: wires the SQLite store, the authenticator and the HTTP app, then listens.
+ * The only place (with the other main/ files) that reads the environment and opens sockets.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { BrokerContext } from '../app/broker-context.js';
+import { systemClock } from '../app/ports/clock.js';
+import { createAuthenticator } from '../adapters/http/auth.js';
+import { buildServer } from '../adapters/http/build-server.js';
+import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
+import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
+import { openSqliteStore, type SqliteStore } from '../adapters/storage/sqlite/sqlite-store.js';
+import { loadAuthorityKeys } from '../config/authority-keys.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { directoryOf, loadPartiesFile } from '../config/parties.js';
+import { createLogger } from '../log/logger.js';
+
+export interface RunningBroker {
+  readonly app: FastifyInstance;
+  readonly store: SqliteStore;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startBroker(config: BrokerConfig, options: { logger?: Logger } = {}): Promise<RunningBroker> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parley-broker' });
+  mkdirSync(config.dataDir, { recursive: true });
+  const parties = config.partiesFile === undefined ? directoryOf([]) : await loadPartiesFile(config.partiesFile);
+  const authorityKeys = [];
+  for (const file of config.authorityKeyFiles) authorityKeys.push(...(await loadAuthorityKeys(file)));
+  const authenticator = await createAuthenticator({ parties, authorityKeys, audiences: config.audiences });
+
+  const started = Date.now();
+  const store = await openSqliteStore({ path: join(config.dataDir, 'broker.sqlite'), synchronous: config.synchronous, logger });
+  logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
+
+  const ctx: BrokerContext = { store, clock: systemClock, ids: cryptoIdSource, limits: config.limits };
+  const app = await buildServer({
+    ctx,
+    authenticator,
+    logger,
+    allowHttpBaseUrls: config.allowHttpBaseUrls,
+    metrics: createMetricsRegistry(),
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url, audiences: config.audiences, parties: parties.list().length }, 'broker.listening');
+  return {
+    app,
+    store,
+    url,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** Closes cleanly on SIGINT/SIGTERM. */
+export function closeOnSignals(broker: { close(): Promise<void> }, logger?: Logger): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger?.info({ signal }, 'broker.stopping');
+    broker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,60 @@
+/** The `parley` command: one sub-command per role or tool. */
+import { Command } from 'commander';
+import { keygenCommand } from '../adapters/cli/keygen-command.js';
+import { tokenCommand } from '../adapters/cli/token-command.js';
+import { ConfigError, resolveBrokerConfig } from '../config/broker-config.js';
+import { closeOnSignals, startBroker } from './broker.js';
+import { startQuickstart } from './quickstart.js';
+
+function brokerCommand(): Command {
+  return new Command('broker')
+    .description('Run the broker: the F3548 DSS API on embedded SQLite storage')
+    .option('--port <port>', 'TCP port to listen on (default 8080; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--data <dir>', 'directory for the broker database')
+    .option('--parties <file>', 'parties file: {"parties":[{"id","name","keys":[public JWK],"agent_url"}]}')
+    .option(
+      '--trust-authority <file>',
+      'public key of a trusted token authority (PEM, JWK or JWKS); repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--audience <hosts>', 'comma-separated accepted token audiences (default localhost,127.0.0.1)')
+    .option('--allow-http-base-urls', 'accept http:// uss_base_url values (tests and local demos only)')
+    .action(async (options) => {
+      const config = resolveBrokerConfig(options, process.env);
+      const broker = await startBroker(config);
+      closeOnSignals(broker);
+    });
+}
+
+function startCommand(): Command {
+  return new Command('start')
+    .description('Quick start: a broker under ./.parley with keys and a parties file for three example parties')
+    .option('--dir <dir>', 'working directory for keys, parties and data', '.parley')
+    .option('--port <port>', 'TCP port (default 8080, or PARLEY_BROKER_PORT)')
+    .action(async (options: { dir: string; port?: string }) => {
+      const broker = await startQuickstart({ dir: options.dir, port: options.port ?? process.env['PARLEY_BROKER_PORT'] ?? '8080' });
+      closeOnSignals(broker);
+    });
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command('parley')
+    .description('Parley: deconfliction between parties who share an airspace but not trust')
+    .showHelpAfterError()
+    .addCommand(brokerCommand())
+    .addCommand(startCommand())
+    .addCommand(keygenCommand())
+    .addCommand(tokenCommand());
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`parley: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Store } from '../../src/app/ports/store.js';
+import { openSqliteStore, type SqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
+import { SCHEMA_VERSION } from '../../src/adapters/storage/sqlite/schema.js';
+import { box, intent, intentId, subscription, subscriptionId } from './store-fixtures.js';
+import { describeStoreContract } from './store.contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'parley-sqlite-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+
+/** A fresh database path; stores opened on it are closed by `cleanup`. */
+function harnessFor(options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  const dir = join(root, String(++dirs));
+  const path = join(dir, 'parley.db');
+  const opened: Store[] = [];
+  const open = async (): Promise<SqliteStore> => {
+    const store = await openSqliteStore({ path, ...options });
+    opened.push(store);
+    return store;
+  };
+  const cleanup = async () => {
+    await Promise.allSettled(opened.map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { path, open, cleanup };
+}
+
+describeStoreContract('sqlite', async () => {
+  const h = harnessFor();
+  return { store: await h.open(), reopen: h.open, cleanup: h.cleanup };
+});
+
+describeStoreContract('sqlite (synchronous NORMAL)', async () => {
+  const h = harnessFor({ synchronous: 'NORMAL' });
+  return { store: await h.open(), reopen: h.open, cleanup: h.cleanup };
+});
+
+describe('openSqliteStore()', () => {
+  it('records the schema version and reopens an existing database without migrating again', async () => {
+    const h = harnessFor();
+    try {
+      await (await h.open()).close();
+      await (await h.open()).close();
+      const db = new Database(h.path, { readonly: true });
+      const rows = db.prepare('SELECT version FROM schema_version').all();
+      db.close();
+      assert.deepEqual(rows, [{ version: SCHEMA_VERSION }]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('refuses a second open of a file that is in use', async () => {
+    const h = harnessFor();
+    try {
+      await h.open();
+      await assert.rejects(h.open(), /another process has it open/);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('bulkLoadIntents() stores and indexes every record, reports progress, and stats() counts them', async () => {
+    const h = harnessFor();
+    try {
+      const store = await h.open();
+      const progress: number[] = [];
+      function* records() {
+        for (let n = 0; n < 25_000; n++) yield intent(n, { extents: [box({ lng: 10 + (n % 100) * 0.02 })] });
+      }
+      await store.bulkLoadIntents(records(), (n) => progress.push(n));
+      await store.transact((tx) => tx.subscriptions.put(subscription(1)));
+      assert.deepEqual(progress, [10_000, 20_000, 25_000]);
+      assert.deepEqual(store.stats(), { intents: 25_000, constraints: 0, subscriptions: 1 });
+      const hits = await store.read((r) => r.intents.findIntersecting([box()], { limit: 1000 }));
+      assert.equal(hits.length, 250);
+      await store.close();
+      const again = await h.open();
+      assert.deepEqual(again.stats(), { intents: 25_000, constraints: 0, subscriptions: 1 });
+      assert.deepEqual(await again.read((r) => r.intents.get(intentId(24_999))), intent(24_999, { extents: [box({ lng: 11.98 })] }));
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('bulkLoadIntents() that fails part way changes nothing', async () => {
+    const h = harnessFor();
+    try {
+      const store = await h.open();
+      await store.transact((tx) => tx.intents.put(intent(1)));
+      function* records() {
+        yield intent(1, { version: 2 });
+        yield intent(2);
+        throw new Error('source failed');
+      }
+      await assert.rejects(store.bulkLoadIntents(records()), /source failed/);
+      assert.deepEqual(store.stats().intents, 1);
+      assert.deepEqual(await store.read((r) => r.intents.get(intentId(1))), intent(1));
+      await store.close();
+      assert.deepEqual(await (await h.open()).read((r) => r.intents.get(intentId(1))), intent(1));
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('reopens after the process was killed without closing, with every acknowledged unit', async () => {
+    const h = harnessFor();
+    try {
+      // The child acknowledges 100 units (one batch each, or a few batches), then dies at once.
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', childScript(h.path)],
+        { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.equal(child.signal, 'SIGKILL', child.stderr);
+      assert.match(child.stdout, /acknowledged 100/);
+      const store = await h.open();
+      assert.equal(store.stats().intents, 100);
+      assert.equal((await store.read((r) => r.subscriptions.get(subscriptionId(1))))?.notificationIndex, 100);
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+function childScript(path: string): string {
+  const storeModule = new URL('../../src/adapters/storage/sqlite/sqlite-store.ts', import.meta.url).href;
+  const fixtures = new URL('./store-fixtures.ts', import.meta.url).href;
+  return `
+    const { openSqliteStore } = await import(${JSON.stringify(storeModule)});
+    const { intent, subscription, subscriptionId } = await import(${JSON.stringify(fixtures)});
+    const store = await openSqliteStore({ path: ${JSON.stringify(path)} });
+    await store.transact((tx) => tx.subscriptions.put(subscription(1)));
+    await Promise.all(Array.from({ length: 100 }, (_, n) => store.transact(async (tx) => {
+      await tx.intents.put(intent(n));
+      const s = await tx.subscriptions.get(subscriptionId(1));
+      await tx.subscriptions.put({ ...s, notificationIndex: s.notificationIndex + 1 });
+    })));
+    process.stdout.write('acknowledged 100\\n', () => process.kill(process.pid, 'SIGKILL'));
+  `;
+}

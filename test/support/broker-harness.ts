@@ -1,0 +1,106 @@
+/**
+ * A broker built for tests: the real HTTP app (fastify inject, or a real socket with
+ * `listen()`), a real store (memory by default, SQLite on request), a settable clock, and a
+ * trusted authority key so tests can mint tokens for any USS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { DEFAULT_LIMITS, type BrokerContext, type BrokerLimits } from '../../src/app/broker-context.js';
+import type { Store } from '../../src/app/ports/store.js';
+import { createTokenSigner, type TokenSigner } from '../../src/adapters/cli/sign-token.js';
+import { generateSigningKey } from '../../src/adapters/cli/key-file.js';
+import { createAuthenticator } from '../../src/adapters/http/auth.js';
+import { buildServer } from '../../src/adapters/http/build-server.js';
+import { createMetricsRegistry } from '../../src/adapters/http/native/metrics.js';
+import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
+import { createMemoryStore } from '../../src/adapters/storage/memory/memory-store.js';
+import { openSqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
+import { directoryOf } from '../../src/config/parties.js';
+import { importVerificationKey } from '../../src/config/verification-key.js';
+
+export const SC = 'utm.strategic_coordination';
+export const CM = 'utm.constraint_management';
+export const CP = 'utm.constraint_processing';
+export const CMSA = 'utm.conformance_monitoring_sa';
+export const AA = 'utm.availability_arbitration';
+export const AUDIENCE = 'localhost';
+
+/** A clock tests can move. */
+export class FakeClock {
+  constructor(public ms: number = Date.now()) {}
+  nowMs(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export interface TestBroker {
+  readonly app: FastifyInstance;
+  readonly ctx: BrokerContext;
+  readonly clock: FakeClock;
+  readonly store: Store;
+  /** A bearer token for `sub` with these scopes (signed by the trusted test authority). */
+  token(sub: string, scopes: readonly string[], options?: { aud?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestBrokerOptions {
+  readonly storage?: 'memory' | 'sqlite';
+  readonly clock?: FakeClock;
+  readonly limits?: Partial<BrokerLimits>;
+  readonly bodyLimitBytes?: number;
+}
+
+let signerPromise: Promise<{ signer: TokenSigner; publicJwk: import('jose').JWK }> | undefined;
+
+async function testAuthority() {
+  signerPromise ??= (async () => {
+    const { privateJwk, publicJwk } = await generateSigningKey('EdDSA');
+    return { signer: await createTokenSigner(privateJwk), publicJwk };
+  })();
+  return signerPromise;
+}
+
+export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const clock = options.clock ?? new FakeClock();
+  let dir: string | undefined;
+  let store: Store;
+  if (options.storage === 'sqlite') {
+    dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+    store = await openSqliteStore({ path: join(dir, 'broker.sqlite'), synchronous: 'NORMAL' });
+  } else {
+    store = createMemoryStore();
+  }
+  const { signer, publicJwk } = await testAuthority();
+  const key = await importVerificationKey(publicJwk, 'EdDSA', 'test authority');
+  if (typeof key === 'string') throw new Error(key);
+  const authenticator = createAuthenticator({ parties: directoryOf([]), authorityKeys: [key], audiences: [AUDIENCE] });
+  const ctx: BrokerContext = { store, clock, ids: cryptoIdSource, limits: { ...DEFAULT_LIMITS, ...options.limits } };
+  const app = await buildServer({
+    ctx,
+    authenticator,
+    logger: pino({ level: 'silent' }),
+    allowHttpBaseUrls: true,
+    metrics: createMetricsRegistry(),
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    clock,
+    store,
+    token: (sub, scopes, tokenOptions = {}) =>
+      signer({ sub, scope: scopes.join(' '), aud: tokenOptions.aud ?? AUDIENCE }, { nowMs: Date.now() }),
+    close: async () => {
+      await app.close();
+      await store.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
