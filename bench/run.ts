@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runStrategic } from './strategic/run-strategic.js';
 import { STRATEGIC_USAGE, UsageError } from './strategic/strategic-options.js';
-import { REPO_ROOT } from './strategic/workload-files.js';
+import { CACHE_DIR, REPO_ROOT } from './strategic/workload-files.js';
 
 const INDEX_MICRO = join(REPO_ROOT, 'bench/index-micro.ts');
 
@@ -16,6 +16,16 @@ benchmarks:
   strategic   broker end to end on a deconf-workload/1 file: in-process queries and checked
               writes, HTTP on loopback, memory (see: npm run bench -- strategic --help)
   index       VolumeIndex micro-benchmark (bench/index-micro.ts)`;
+
+/** Points index-micro at the strategic bench's cached seed-1 files when none are given and they exist. */
+function indexDefaults(args: readonly string[]): string[] {
+  const defaults: string[] = [];
+  const refs = join(CACHE_DIR, 'deconf-s1-n1000000-ref.jsonl');
+  const queries = join(CACHE_DIR, 'deconf-s1-q10000-query.jsonl');
+  if (!args.some((a) => a.startsWith('--refs')) && existsSync(refs)) defaults.push('--refs', refs);
+  if (!args.some((a) => a.startsWith('--queries')) && existsSync(queries)) defaults.push('--queries', queries);
+  return defaults;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -41,7 +51,9 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write('bench index: bench/index-micro.ts does not exist yet\n');
         return 2;
       }
-      const child = spawnSync(process.execPath, ['--import', 'tsx', INDEX_MICRO, ...rest], { stdio: 'inherit' });
+      const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', INDEX_MICRO, ...indexDefaults(rest), ...rest], {
+        stdio: 'inherit',
+      });
       return child.status ?? 1;
     }
     default:

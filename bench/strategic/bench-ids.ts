@@ -20,7 +20,9 @@ function mix32(h: number): number {
   return h >>> 0;
 }
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex8 = (n: number): string =>
+  HEX_BYTE[n >>> 24]! + HEX_BYTE[(n >>> 16) & 255]! + HEX_BYTE[(n >>> 8) & 255]! + HEX_BYTE[n & 255]!;
 
 /** A UUID (RFC 9562 version 8, "custom") for entity `index` of `kind`. */
 export function benchUuid(kind: IdKind, index: number): IntentId {

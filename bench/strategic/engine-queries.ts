@@ -10,20 +10,25 @@ import { HitChecksum, HIT_CHECKSUM_ALGORITHM } from './hit-checksum.js';
 import { Latencies, ratePerS, round1, type LatencySummary } from './latency.js';
 import { toDomainVolume, type WorkloadQuery } from './workload-records.js';
 
-export interface EngineQueryResult {
+export interface EngineQueryTiming {
   readonly latency: LatencySummary;
   readonly qps: number;
+  readonly warmupQueries: number;
+  /** Ids of each query's hits, in query order. */
+  readonly hitIds: readonly (readonly string[])[];
+}
+
+export interface EngineQueryResult extends Omit<EngineQueryTiming, 'hitIds'> {
   readonly hitsPerQuery: number;
   readonly hitsChecksum: string;
   readonly checksumAlgorithm: string;
-  readonly warmupQueries: number;
 }
 
 export async function measureEngineQueries(
   ctx: BrokerContext,
   queries: readonly WorkloadQuery[],
   options: { readonly warmup: number },
-): Promise<EngineQueryResult> {
+): Promise<EngineQueryTiming> {
   const areas: Volume4D[] = queries.map((q) => toDomainVolume(q.volume));
   const warmup = Math.min(options.warmup, areas.length);
   for (let i = 0; i < warmup; i++) await queryIntents(ctx, areas[i]!);
@@ -38,15 +43,19 @@ export async function measureEngineQueries(
     hitIds[i] = hits.map((h) => h.id);
   }
   const elapsedMs = performance.now() - startedMs;
+  return { latency: latencies.summary(), qps: ratePerS(areas.length, elapsedMs), warmupQueries: warmup, hitIds };
+}
 
+/** Adds hit statistics and the checksum to a timing (kept apart so profiles of the timed phase exclude it). */
+export function withHitSummary(queries: readonly WorkloadQuery[], timing: EngineQueryTiming): EngineQueryResult {
   const checksum = new HitChecksum();
-  for (let i = 0; i < queries.length; i++) checksum.add(queries[i]!.id, hitIds[i]!);
+  for (let i = 0; i < queries.length; i++) checksum.add(queries[i]!.id, timing.hitIds[i]!);
   return {
-    latency: latencies.summary(),
-    qps: ratePerS(areas.length, elapsedMs),
-    hitsPerQuery: areas.length === 0 ? 0 : round1((checksum.hits / areas.length) * 100) / 100,
+    latency: timing.latency,
+    qps: timing.qps,
+    warmupQueries: timing.warmupQueries,
+    hitsPerQuery: queries.length === 0 ? 0 : round1((checksum.hits / queries.length) * 100) / 100,
     hitsChecksum: checksum.hex(),
     checksumAlgorithm: HIT_CHECKSUM_ALGORITHM,
-    warmupQueries: warmup,
   };
 }

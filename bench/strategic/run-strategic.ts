@@ -9,7 +9,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openBenchBroker } from './bench-broker.js';
-import { measureEngineQueries } from './engine-queries.js';
+import { measureEngineQueries, withHitSummary } from './engine-queries.js';
 import { measureEngineWrites, type EngineWriteResult } from './engine-writes.js';
 import { HIT_CHECKSUM_ALGORITHM } from './hit-checksum.js';
 import { runHttpPhases, type HttpPhaseResults } from './http-phases.js';
@@ -82,8 +82,9 @@ export async function runStrategic(argv: readonly string[]): Promise<void> {
     const rssMb = Math.round(memory.rss / MB);
     log(`memory after load: rss ${rssMb} MB, heap used ${Math.round(memory.heapUsed / MB)} MB, external+arrays ${Math.round((memory.external + memory.arrayBuffers) / MB)} MB`);
 
-    const queries = await profiler.profile('engine-query', () =>
-      measureEngineQueries(broker.ctx, loaded.queries, { warmup: options.warmup }),
+    const queries = withHitSummary(
+      loaded.queries,
+      await profiler.profile('engine-query', () => measureEngineQueries(broker.ctx, loaded.queries, { warmup: options.warmup })),
     );
     log(
       `engine queries: p50 ${queries.latency.p50_ms} ms, p99 ${queries.latency.p99_ms} ms, ${queries.qps} q/s, ` +

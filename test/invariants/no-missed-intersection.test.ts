@@ -2,7 +2,8 @@
  * Invariant 1 (DESIGN.md): no missed intersection. VolumeIndex.search() (index + exact test)
  * is compared with an independent oracle (sphere-oracle.ts) on random pairs built to be hard:
  * near-touching at cm–m gaps, shared vertices and edges, slivers, high latitudes and the
- * poles, the antimeridian, circles, and polygons large enough to use edge bands.
+ * poles, the antimeridian, circles, polygons large enough to use edge bands, and shapes of
+ * hundreds of km that the index keeps in its coarse layer.
  * Oracle distance <= 1 cm must be found; anything found must be within 1 m.
  */
 import { test } from 'node:test';
@@ -52,6 +53,7 @@ function centre(rng: Rng, region: string): LatLng {
 /** A star-shaped polygon (first vertex at bearing b0) or a circle around c. */
 function shapeAround(rng: Rng, c: LatLng, sizeM: number, kind: string, b0 = rng() * 2 * Math.PI): Footprint {
   if (kind === 'circle') return { kind: 'circle', center: c, radiusM: sizeM };
+  if (kind === 'huge') return shapeAround(rng, c, sizeM, rng() < 0.3 ? 'circle' : 'polygon', b0); // coarse layer
   if (kind === 'sliver') {
     const w = logUniform(rng, 0.01, 2);
     const far = destination(c, b0 + Math.PI, sizeM);
@@ -86,8 +88,8 @@ function haversineLite(a: LatLng, b: LatLng): number {
 
 function partner(rng: Rng, a: Footprint, sizeA: number): Footprint {
   const mode = pick(rng, ['near', 'near', 'near', 'shared-edge', 'shared-vertex', 'random', 'inside']);
-  const kind = pick(rng, ['polygon', 'polygon', 'circle', 'sliver', 'big']);
-  const sizeB = logUniform(rng, 0.5, 3_000);
+  const kind = pick(rng, ['polygon', 'polygon', 'circle', 'sliver', 'big', 'huge']);
+  const sizeB = kind === 'huge' ? logUniform(rng, 30_000, 400_000) : logUniform(rng, 0.5, 3_000);
   if (mode === 'random' || mode === 'inside') {
     const c = a.kind === 'circle' ? a.center : (a.vertices[0] as LatLng);
     const at = destination(c, rng() * 2 * Math.PI, mode === 'inside' ? 0 : rng() * 2 * sizeA);
@@ -106,7 +108,7 @@ function partner(rng: Rng, a: Footprint, sizeA: number): Footprint {
   const gap = pick(rng, [0, 0, 0.001, 0.01, 0.05, 0.3, 0.6, 0.99, 1.01, 2]) * (rng() < 0.2 ? -1 : 1);
   const q = gap >= 0 ? destination(p, out, gap) : destination(p, out + Math.PI, -gap);
   const cB = destination(q, out, sizeB);
-  return shapeAround(rng, cB, sizeB, kind === 'big' || kind === 'sliver' ? 'polygon' : kind, bearing(cB, q));
+  return shapeAround(rng, cB, sizeB, kind === 'big' || kind === 'sliver' || kind === 'huge' ? 'polygon' : kind, bearing(cB, q));
 }
 
 function intervals(rng: Rng): { altitudeLowerM: number; altitudeUpperM: number; startMs: number; endMs: number } {
@@ -134,8 +136,9 @@ test('VolumeIndex.search() misses no intersection and finds nothing farther than
     fc.property(fc.integer(), fc.constantFrom('mid', 'mid', 'high', 'pole', 'south-pole', 'antimeridian'), (seed, region) => {
       const rng = prng(seed);
       run++;
-      const sizeA = logUniform(rng, 1, 5_000);
-      const a = shapeAround(rng, centre(rng, region), sizeA, pick(rng, ['polygon', 'polygon', 'circle', 'sliver', 'big']));
+      const kindA = pick(rng, ['polygon', 'polygon', 'circle', 'sliver', 'big', 'huge']);
+      const sizeA = kindA === 'huge' ? logUniform(rng, 30_000, 400_000) : logUniform(rng, 1, 5_000);
+      const a = shapeAround(rng, centre(rng, region), sizeA, kindA);
       const query: Volume4D = { footprint: a, altitudeLowerM: 0, altitudeUpperM: 100, startMs: 1.7e12, endMs: 1.7e12 + 3_600_000 };
       const bs: Volume4D[] = [];
       for (let k = 0; k < PER_CASE; k++) {

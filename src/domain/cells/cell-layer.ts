@@ -3,19 +3,20 @@
  * A volume lasting more than `maxBuckets` buckets (or unbounded in time) goes to the cell's
  * single "long" list instead, so a 56-day constraint costs one entry per spatial cell.
  */
-import { CellList } from './cell-list.js';
+import { CellList, type ListFrame, type SlotVisitor } from './cell-list.js';
 import { LatLngGrid } from './lat-lng-grid.js';
+
+export type { SlotVisitor } from './cell-list.js';
 
 interface SpatialCell {
   long: CellList | undefined;
   readonly buckets: Map<number, CellList>;
+  /** The cell's frame with no time axis; bucket lists add theirs. */
+  readonly frame: ListFrame;
 }
 
 /** A 4D box: south, north, west, east (west in [-180, 180), east may exceed 180), alt lo/hi, start, end. */
 export type Box4 = Float64Array;
-
-/** Return true to stop the scan. */
-export type SlotVisitor = (slot: number) => boolean;
 
 export class CellLayer {
   readonly grid: LatLngGrid;
@@ -23,6 +24,7 @@ export class CellLayer {
   private readonly maxBuckets: number;
   private readonly cells: (SpatialCell | undefined)[];
   private readonly shifted = new Float64Array(8);
+  private readonly quantised = new Uint16Array(8);
   count = 0;
 
   constructor(cellDeg: number, options: { bucketMs: number; maxBuckets: number }) {
@@ -33,6 +35,7 @@ export class CellLayer {
   }
 
   add(slot: number, box: Box4): void {
+    this.count++; // first, so that delete() balances even an add() that failed half-way
     const [tb0, tb1, isLong] = this.bucketRange(box[6] as number, box[7] as number);
     const s = this.shifted;
     s.set(box);
@@ -40,25 +43,20 @@ export class CellLayer {
       const full = Number.isNaN(shift);
       s[2] = full ? -Infinity : (box[2] as number) - shift;
       s[3] = full ? Infinity : (box[3] as number) - shift;
-      let cell = this.cells[id];
-      if (cell === undefined) {
-        cell = { long: undefined, buckets: new Map() };
-        this.cells[id] = cell;
-      }
+      const cell = (this.cells[id] ??= this.newCell(id));
       if (isLong) {
-        (cell.long ??= new CellList()).push(slot, s);
+        (cell.long ??= new CellList(cell.frame)).push(slot, s);
         return;
       }
       for (let tb = tb0; tb <= tb1; tb++) {
         let list = cell.buckets.get(tb);
         if (list === undefined) {
-          list = new CellList();
+          list = new CellList({ ...cell.frame, start: tb * this.bucketMs, timeSpan: this.bucketMs });
           cell.buckets.set(tb, list);
         }
         list.push(slot, s);
       }
     });
-    this.count++;
   }
 
   /** Removes a slot added with the same box. */
@@ -95,15 +93,15 @@ export class CellLayer {
   scan(q: Box4, ignoreAltitude: boolean, visit: SlotVisitor): boolean {
     if (this.count === 0) return false;
     const grid = this.grid;
-    const qS = q[0] as number, qN = q[1] as number, qW = q[2] as number, qE = q[3] as number;
-    const aLo = ignoreAltitude ? -Infinity : (q[4] as number);
-    const aHi = ignoreAltitude ? Infinity : (q[5] as number);
+    const s = this.shifted;
+    const u = this.quantised;
+    s.set(q);
+    const qW = q[2] as number, qE = q[3] as number;
     const tS = q[6] as number, tE = q[7] as number;
     const tb0 = Number.isFinite(tS) ? Math.floor(tS / this.bucketMs) : -Infinity;
     const tb1 = Number.isFinite(tE) ? Math.floor(tE / this.bucketMs) : Infinity;
-    const r0 = grid.rowOf(qS);
-    const r1 = grid.rowOf(qN);
-    for (let r = r0; r <= r1; r++) {
+    const r1 = grid.rowOf(q[1] as number);
+    for (let r = grid.rowOf(q[0] as number); r <= r1; r++) {
       const cols = grid.cols[r] as number;
       const width = grid.colWidth[r] as number;
       const base = grid.rowStart[r] as number;
@@ -114,24 +112,37 @@ export class CellLayer {
         const wrap = Math.floor(j / cols);
         const cell = this.cells[base + (j - wrap * cols)];
         if (cell === undefined) continue;
-        const w = full ? -Infinity : qW - wrap * 360;
-        const e = full ? Infinity : qE - wrap * 360;
-        if (cell.long !== undefined && scanList(cell.long, qS, qN, w, e, aLo, aHi, tS, tE, visit)) return true;
+        s[2] = full ? -Infinity : qW - wrap * 360;
+        s[3] = full ? Infinity : qE - wrap * 360;
+        if (cell.long !== undefined && cell.long.scan(s, ignoreAltitude, u, visit)) return true;
         const buckets = cell.buckets;
         if (buckets.size === 0) continue;
         if (tb1 - tb0 + 1 <= buckets.size) {
           for (let tb = tb0; tb <= tb1; tb++) {
             const list = buckets.get(tb);
-            if (list !== undefined && scanList(list, qS, qN, w, e, aLo, aHi, tS, tE, visit)) return true;
+            if (list !== undefined && list.scan(s, ignoreAltitude, u, visit)) return true;
           }
         } else {
           for (const [tb, list] of buckets) {
-            if (tb >= tb0 && tb <= tb1 && scanList(list, qS, qN, w, e, aLo, aHi, tS, tE, visit)) return true;
+            if (tb >= tb0 && tb <= tb1 && list.scan(s, ignoreAltitude, u, visit)) return true;
           }
         }
       }
     }
     return false;
+  }
+
+  private newCell(id: number): SpatialCell {
+    const grid = this.grid;
+    let r = 0;
+    while ((grid.rowStart[r + 1] as number) <= id) r++;
+    const width = grid.colWidth[r] as number;
+    const frame: ListFrame = {
+      south: -90 + r * grid.cellDeg, latSpan: grid.cellDeg,
+      west: -180 + (id - (grid.rowStart[r] as number)) * width, lngSpan: width,
+      start: 0, timeSpan: Infinity,
+    };
+    return { long: undefined, buckets: new Map(), frame };
   }
 
   private bucketRange(startMs: number, endMs: number): [number, number, boolean] {
@@ -140,23 +151,4 @@ export class CellLayer {
     const tb1 = Math.floor(endMs / this.bucketMs);
     return tb1 - tb0 + 1 > this.maxBuckets ? [0, -1, true] : [tb0, tb1, false];
   }
-}
-
-function scanList(
-  list: CellList,
-  qS: number, qN: number, qW: number, qE: number,
-  aLo: number, aHi: number, tS: number, tE: number,
-  visit: SlotVisitor,
-): boolean {
-  const b = list.boxes;
-  const slots = list.slots;
-  const n = list.length;
-  for (let i = 0, o = 0; i < n; i++, o += 8) {
-    if ((b[o] as number) > qN || (b[o + 1] as number) < qS) continue;
-    if ((b[o + 2] as number) > qE || (b[o + 3] as number) < qW) continue;
-    if ((b[o + 6] as number) > tE || (b[o + 7] as number) < tS) continue;
-    if ((b[o + 4] as number) > aHi || (b[o + 5] as number) < aLo) continue;
-    if (visit(slots[i] as number)) return true;
-  }
-  return false;
 }

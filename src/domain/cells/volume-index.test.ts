@@ -95,3 +95,15 @@ test('VolumeIndex.search() finds entries around a pole and large entries', () =>
   assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 89.99, lng: -45 }, radiusM: 10 })], { limit: 10 }), []);
   assert.deepEqual(index.search([vol({ kind: 'circle', center: { lat: 43, lng: 13 }, radiusM: 10 })], { limit: 10 }), []);
 });
+
+test('VolumeIndex.insert() that fails on a bad volume leaves the index as it was', () => {
+  const index = new VolumeIndex();
+  const good = vol(rect(0, 0, 0.01, 0.01));
+  assert.throws(() => index.insert('bad', [good, vol({ kind: 'polygon', vertices: [] })]));
+  assert.equal(index.has('bad'), false);
+  assert.equal(index.size, 0);
+  assert.deepEqual(index.candidates([good], { limit: 10 }), []);
+  index.insert('a', [good]);
+  index.insert('b', [good]);
+  assert.deepEqual(sorted(index.search([good], { limit: 10 })), ['a', 'b']);
+});

@@ -21,6 +21,8 @@ export interface SearchOptions {
 const HOUR_MS = 3_600_000;
 /** A volume covering more fine cells than this goes to the coarse layer. */
 const FINE_MAX_CELLS = 64;
+/** store.layer value of a slot not (yet) in a layer. */
+const NOT_INDEXED = 255;
 
 export class VolumeIndex {
   private readonly ids = new Map<string, number>();
@@ -52,13 +54,20 @@ export class VolumeIndex {
     const entry = this.freeEntries.pop() ?? this.entryIds.length;
     if (entry >= this.entryHead.length) this.entryHead = growInt32(this.entryHead, entry + 1);
     let head = -1;
-    for (const volume of volumes) {
-      const slot = this.store.add(volume, entry, head);
-      const box = this.store.box(slot, this.box);
-      const fine = this.layers[0].spatialCellCount(box) <= FINE_MAX_CELLS;
-      this.store.layer[slot] = fine ? 0 : 1;
-      this.layers[fine ? 0 : 1].add(slot, box);
-      head = slot;
+    try {
+      for (const volume of volumes) {
+        const slot = this.store.add(volume, entry, head);
+        head = slot;
+        const box = this.store.box(slot, this.box);
+        const fine = this.layers[0].spatialCellCount(box) <= FINE_MAX_CELLS;
+        this.store.layer[slot] = fine ? 0 : 1;
+        this.layers[fine ? 0 : 1].add(slot, box);
+      }
+    } catch (error) {
+      // A volume the index cannot hold (e.g. a polygon without vertices): leave no trace.
+      this.release(head);
+      if (entry < this.entryIds.length) this.freeEntries.push(entry); // a fresh entry was never taken
+      throw error;
     }
     this.entryHead[entry] = head;
     this.entryIds[entry] = id;
@@ -68,18 +77,23 @@ export class VolumeIndex {
   remove(id: string): boolean {
     const entry = this.ids.get(id);
     if (entry === undefined) return false;
-    const store = this.store;
-    for (let slot = this.entryHead[entry] as number; slot !== -1;) {
-      const next = store.next[slot] as number;
-      this.layers[store.layer[slot] === 0 ? 0 : 1].delete(slot, store.box(slot, this.box));
-      store.free(slot);
-      slot = next;
-    }
+    this.release(this.entryHead[entry] as number);
     this.entryHead[entry] = -1;
     this.entryIds[entry] = undefined;
     this.freeEntries.push(entry);
     this.ids.delete(id);
     return true;
+  }
+
+  /** Frees a chain of volume slots, from the cells that hold them and from the store. */
+  private release(head: number): void {
+    const store = this.store;
+    for (let slot = head; slot !== -1;) {
+      const next = store.next[slot] as number;
+      if (store.layer[slot] !== NOT_INDEXED) this.layers[store.layer[slot] === 0 ? 0 : 1].delete(slot, store.box(slot, this.box));
+      store.free(slot);
+      slot = next;
+    }
   }
 
   /** Ids of entries with a volume that intersects a volume of the area (each id once, at most limit). */

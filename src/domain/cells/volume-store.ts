@@ -46,10 +46,10 @@ export class VolumeStore {
 
   /** Copies the volume into a fresh slot; returns the slot. */
   add(volume: Volume4D, entry: number, next: number): number {
-    const slot = this.freeSlots.pop() ?? this.top++;
-    if (slot >= this.capacity) this.growSlots();
     const shape = prepareFootprint(volume.footprint);
     const box = footprintBox(volume.footprint);
+    const slot = this.freeSlots.pop() ?? this.top++;
+    if (slot >= this.capacity) this.growSlots();
     const f = this.f64;
     const o = slot * F_STRIDE;
     f[o + F_CX] = shape.cx;
@@ -67,6 +67,7 @@ export class VolumeStore {
     this.entry[slot] = entry;
     this.next[slot] = next;
     this.kind[slot] = shape.kind;
+    this.layer[slot] = 255; // the index assigns a layer once the slot is in one
     const n = shape.count;
     this.vertCount[slot] = n;
     let pad = 0;

@@ -4,7 +4,7 @@
  * their vertices and are accounted for; a footprint around a pole gets every longitude.
  */
 import type { Footprint, LatLng } from './volume-4d.js';
-import { DEG, EARTH_RADIUS_M, RAD } from './sphere.js';
+import { DEG, EARTH_RADIUS_M, RAD, writeUnitVector } from './sphere.js';
 
 /**
  * `west` is in [-180, 180); `east` >= `west` and may exceed 180 when the box crosses the
@@ -44,13 +44,16 @@ function polygonBox(vertices: readonly LatLng[], padM: number): LatLngBox {
   let full = false;
   const first = vertices[0];
   if (first === undefined) throw new Error('polygonBox: a polygon needs vertices');
+  const xyz = new Float64Array(3 * n);
+  vertices.forEach((v, i) => writeUnitVector(xyz, i, v.lat, v.lng));
   let lng = first.lng;
   let west = lng;
   let east = lng;
   for (let i = 0; i < n; i++) {
     const a = vertices[i] as LatLng;
     const b = vertices[(i + 1) % n] as LatLng;
-    const ext = edgeLatExtremes(a, b);
+    const j = i + 1 === n ? 0 : i + 1;
+    const ext = arcLatExtremes(xyz, i, j, Math.min(a.lat, b.lat), Math.max(a.lat, b.lat));
     if (ext.south < south) south = ext.south;
     if (ext.north > north) north = ext.north;
     if (Math.abs(a.lat) >= 90 - 1e-9) full = true;
@@ -82,12 +85,16 @@ function polygonBox(vertices: readonly LatLng[], padM: number): LatLngBox {
 
 /** Latitude range of the minor great-circle arc a→b, including its poleward bulge. */
 export function edgeLatExtremes(a: LatLng, b: LatLng): { south: number; north: number } {
-  let south = Math.min(a.lat, b.lat);
-  let north = Math.max(a.lat, b.lat);
-  const ca = Math.cos(a.lat * RAD);
-  const ax = ca * Math.cos(a.lng * RAD), ay = ca * Math.sin(a.lng * RAD), az = Math.sin(a.lat * RAD);
-  const cb = Math.cos(b.lat * RAD);
-  const bx = cb * Math.cos(b.lng * RAD), by = cb * Math.sin(b.lng * RAD), bz = Math.sin(b.lat * RAD);
+  const v = new Float64Array(6);
+  writeUnitVector(v, 0, a.lat, a.lng);
+  writeUnitVector(v, 1, b.lat, b.lng);
+  return arcLatExtremes(v, 0, 1, Math.min(a.lat, b.lat), Math.max(a.lat, b.lat));
+}
+
+/** As edgeLatExtremes, for unit vectors i and j of xyz whose latitudes span [south, north]. */
+function arcLatExtremes(xyz: Float64Array, i: number, j: number, south: number, north: number): { south: number; north: number } {
+  const ax = xyz[3 * i] as number, ay = xyz[3 * i + 1] as number, az = xyz[3 * i + 2] as number;
+  const bx = xyz[3 * j] as number, by = xyz[3 * j + 1] as number, bz = xyz[3 * j + 2] as number;
   const nx = ay * bz - az * by, ny = az * bx - ax * bz, nz = ax * by - ay * bx;
   const h2 = nx * nx + ny * ny;
   if (h2 < 1e-30) return { south, north };

@@ -133,3 +133,10 @@ test('parseTime() keeps milliseconds, drops finer digits, and rounds them up on 
   assert.equal(parseTime(time('1969-12-31T23:59:59.5Z'), 't'), -500);
   assert.equal(formatTime(Date.UTC(2025, 0, 1)), '2025-01-01T00:00:00.000Z');
 });
+
+test('parseVolume4D() compares times at full precision, not rounded to milliseconds', () => {
+  const same = wire({ time_start: time('2025-01-01T00:00:00.0001Z'), time_end: time('2025-01-01T00:00:00.000100Z') });
+  assert.equal(refusal(same).field, 'extents[0].time_end.value');
+  const v = parseVolume4D(wire({ time_start: time('2025-01-01T00:00:00.0001Z'), time_end: time('2025-01-01T00:00:00.0002Z') }), 'x', RULES);
+  assert.deepEqual([v.startMs, v.endMs], [Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 1) + 1]);
+});

@@ -30,23 +30,23 @@ export function parseVolume4D(json: unknown, field: string, rules: VolumeRules):
   if (lower !== undefined && upper !== undefined && !(lower < upper)) {
     throw invalidInput(`${field}.volume.altitude_upper.value`, `must be greater than altitude_lower (${upper} <= ${lower})`);
   }
-  const start = optional(object['time_start'], `${field}.time_start`, rules, (j, f) => parseTime(j, f));
-  const end = optional(object['time_end'], `${field}.time_end`, rules, (j, f) => parseTime(j, f, { roundUp: true }));
-  if (start !== undefined && end !== undefined && !(start < end)) {
+  const start = optional(object['time_start'], `${field}.time_start`, rules, parseInstant);
+  const end = optional(object['time_end'], `${field}.time_end`, rules, parseInstant);
+  if (start !== undefined && end !== undefined && compareInstants(start, end) >= 0) {
     throw invalidInput(`${field}.time_end.value`, 'must be after time_start');
   }
   return {
     footprint,
     altitudeLowerM: lower ?? -Infinity,
     altitudeUpperM: upper ?? Infinity,
-    startMs: start ?? -Infinity,
-    endMs: end ?? Infinity,
+    startMs: start === undefined ? -Infinity : start.ms,
+    // Digits finer than a millisecond round the end up, so the interval never shrinks.
+    endMs: end === undefined ? Infinity : end.ms + (end.finer === '' ? 0 : 1),
   };
 }
 
-function optional(
-  json: unknown, field: string, rules: VolumeRules, parse: (json: unknown, field: string) => number,
-): number | undefined {
+/** A bound that may be absent (null counts as absent) unless the rules require bounds. */
+function optional<T>(json: unknown, field: string, rules: VolumeRules, parse: (json: unknown, field: string) => T): T | undefined {
   if (json === undefined || json === null) {
     if (rules.requireBounds) throw invalidInput(field, 'is required');
     return undefined;
@@ -107,11 +107,21 @@ function parseAltitude(json: unknown, field: string): number {
   return value;
 }
 
-/**
- * F3548 Time → epoch milliseconds. Digits beyond the millisecond are dropped, or rounded up
- * with `roundUp` (for the end of an interval, so that it never shrinks).
- */
-export function parseTime(json: unknown, field: string, options: { roundUp?: boolean } = {}): number {
+/** An F3548 time: whole milliseconds since the epoch, and the digits finer than that (trailing zeros dropped). */
+interface Instant {
+  readonly ms: number;
+  readonly finer: string;
+}
+
+function compareInstants(a: Instant, b: Instant): number {
+  if (a.ms !== b.ms) return a.ms - b.ms;
+  const width = Math.max(a.finer.length, b.finer.length);
+  const fa = a.finer.padEnd(width, '0');
+  const fb = b.finer.padEnd(width, '0');
+  return fa < fb ? -1 : fa > fb ? 1 : 0;
+}
+
+function parseInstant(json: unknown, field: string): Instant {
   const time = readObject(json, field);
   readConstant(time['format'], `${field}.format`, 'RFC3339');
   const value = time['value'];
@@ -123,9 +133,18 @@ export function parseTime(json: unknown, field: string, options: { roundUp?: boo
     throw invalidInput(`${field}.value`, `${TIME_RULE} (no such date or time)`);
   }
   const fraction = m[7] ?? '';
-  let ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
-  if (options.roundUp === true && /[1-9]/.test(fraction.slice(3))) ms += 1;
-  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms;
+  const ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
+  const whole = (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms;
+  return { ms: whole, finer: fraction.slice(3).replace(/0+$/, '') };
+}
+
+/**
+ * F3548 Time → epoch milliseconds. Digits beyond the millisecond are dropped, or rounded up
+ * with `roundUp` (for the end of an interval, so that it never shrinks).
+ */
+export function parseTime(json: unknown, field: string, options: { roundUp?: boolean } = {}): number {
+  const { ms, finer } = parseInstant(json, field);
+  return options.roundUp === true && finer !== '' ? ms + 1 : ms;
 }
 
 /** Epoch milliseconds → RFC 3339 UTC, e.g. 2025-01-01T00:00:00.000Z. */
