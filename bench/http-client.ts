@@ -15,7 +15,7 @@ import type {
   QueryPhaseResult,
   SameCellPhaseResult,
 } from './strategic/http-protocol.js';
-import { Latencies, ratePerS, round1 } from './strategic/latency.js';
+import { Latencies, ratePerS, round3 } from './strategic/latency.js';
 import { isolatedVolume, sameCellVolume } from './strategic/synthetic-volumes.js';
 
 const INTENTS = '/dss/v1/operational_intent_references';
@@ -117,7 +117,7 @@ async function queryPhase(setup: ClientSetup, command: Extract<ClientCommand, { 
       connections: command.connections,
       latency: latencies.summary(),
       qps: ratePerS(total, elapsedMs),
-      hitsPerQuery: total === 0 ? 0 : round1((checksum.hits / total) * 100) / 100,
+      hitsPerQuery: total === 0 ? 0 : round3(checksum.hits / total),
       hitsChecksum: checksum.hex(),
       errors,
     };
@@ -218,7 +218,7 @@ async function sameCellPhase(
       attempts,
       perS: ratePerS(succeeded, elapsedMs),
       attemptsPerS: ratePerS(attempts, elapsedMs),
-      keySize: attempts === 0 ? 0 : round1((keyOvns / attempts) * 10) / 10,
+      keySize: attempts === 0 ? 0 : round3(keyOvns / attempts),
       latency: latencies.summary(),
       errors,
     };

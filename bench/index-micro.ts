@@ -109,6 +109,9 @@ async function run(refsFile: string, queriesFile: string, n: number): Promise<vo
     checkedWritesPerS: Math.round((ids.length / writeMs) * 1000),
     rssMiB: Math.round(rssAfter),
     indexRssMiB: Math.round(rssAfter - rssBefore),
+    rssAtEndMiB: Math.round(rssMiB()),
+    heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    arrayBuffersMiB: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20),
   }));
 }
 

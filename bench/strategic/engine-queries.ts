@@ -7,7 +7,7 @@ import type { BrokerContext } from '../../src/app/broker-context.js';
 import { queryIntents } from '../../src/app/intents/read-intents.js';
 import type { Volume4D } from '../../src/domain/geo/volume-4d.js';
 import { HitChecksum, HIT_CHECKSUM_ALGORITHM } from './hit-checksum.js';
-import { Latencies, ratePerS, round1, type LatencySummary } from './latency.js';
+import { Latencies, ratePerS, round3, type LatencySummary } from './latency.js';
 import { toDomainVolume, type WorkloadQuery } from './workload-records.js';
 
 export interface EngineQueryTiming {
@@ -54,7 +54,7 @@ export function withHitSummary(queries: readonly WorkloadQuery[], timing: Engine
     latency: timing.latency,
     qps: timing.qps,
     warmupQueries: timing.warmupQueries,
-    hitsPerQuery: queries.length === 0 ? 0 : round1((checksum.hits / queries.length) * 100) / 100,
+    hitsPerQuery: queries.length === 0 ? 0 : round3(checksum.hits / queries.length),
     hitsChecksum: checksum.hex(),
     checksumAlgorithm: HIT_CHECKSUM_ALGORITHM,
   };

@@ -11,7 +11,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { Volume4D } from '../../src/domain/geo/volume-4d.js';
 import type { IntentId, PartyId } from '../../src/domain/ids.js';
 import { benchUuid, parseWorkloadId } from './bench-ids.js';
-import { Latencies, ratePerS, round1, type LatencySummary } from './latency.js';
+import { Latencies, ratePerS, round3, type LatencySummary } from './latency.js';
 import { ussBaseUrlOf } from './load-workload.js';
 import { toDomainVolume, type WorkloadWrite } from './workload-records.js';
 
@@ -132,7 +132,7 @@ export async function measureEngineWrites(
     skipped,
     perS: ratePerS(succeeded, elapsedMs),
     concurrency,
-    conflictsPerWrite: succeeded === 0 ? 0 : round1((keyOvns / succeeded) * 100) / 100,
+    conflictsPerWrite: succeeded === 0 ? 0 : round3(keyOvns / succeeded),
     latency: latency.summary(),
     putLatency: putLatency.summary(),
   };

@@ -42,6 +42,10 @@ export class HttpClientProcess {
     return message as T;
   }
 
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Asks the client to exit and waits for it (so a CPU profile, if any, is written). */
   async close(): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;

@@ -1,13 +1,13 @@
 /**
  * Phase (c): the real fastify app on a loopback port in this (the broker's) process, driven by
- * bench/http-client.ts in another process over keep-alive connections. Queries first (one
- * connection for latency, then `connections`), then `between` (the in-process writes), then
+ * bench/http-client.ts in another process over keep-alive connections. Queries first (with 1,
+ * 2 and `connections` connections), then `between` (the in-process writes), then
  * non-overlapping PUTs and same-cell PUTs.
  */
 import type { BenchBroker } from './bench-broker.js';
 import { HttpClientProcess } from './http-client-process.js';
 import type { PutPhaseResult, QueryPhaseResult, SameCellPhaseResult } from './http-protocol.js';
-import type { PhaseProfiler } from './phase-profiler.js';
+import { summarizeChildProfile, type PhaseProfiler } from './phase-profiler.js';
 import type { StrategicOptions } from './strategic-options.js';
 import { toWireVolume, type WorkloadQuery } from './workload-records.js';
 
@@ -16,7 +16,9 @@ const PUT_PARTIES = ['uss1', 'uss2', 'uss3', 'uss4'];
 const SAME_CELL_PREFIX = 'uss-s';
 
 export interface HttpPhaseResults {
-  readonly query1: QueryPhaseResult;
+  /** One run per connection count (1, 2 and `--connections`), in that order. */
+  readonly queryRuns: readonly QueryPhaseResult[];
+  /** The run with `--connections`. */
   readonly query: QueryPhaseResult;
   readonly put: PutPhaseResult;
   readonly sameCell: SameCellPhaseResult;
@@ -53,14 +55,15 @@ export async function runHttpPhases<W>(
   );
   try {
     log(`HTTP broker at ${url}; client process started`);
-    const query1 = await profiler.profile('http-query-1conn', () =>
-      client.run<QueryPhaseResult>({ type: 'query', connections: 1, warmup: options.warmup }),
-    );
-    log(describeQuery(query1));
-    const query = await profiler.profile('http-query', () =>
-      client.run<QueryPhaseResult>({ type: 'query', connections: options.connections, warmup: options.warmup }),
-    );
-    log(describeQuery(query));
+    const queryRuns: QueryPhaseResult[] = [];
+    for (const connections of [...new Set([1, 2, options.connections])].sort((a, b) => a - b)) {
+      const run = await profiler.profile(`http-query-${connections}conn`, () =>
+        client.run<QueryPhaseResult>({ type: 'query', connections, warmup: options.warmup }),
+      );
+      log(describeQuery(run));
+      queryRuns.push(run);
+    }
+    const query = queryRuns.find((r) => r.connections === options.connections)!;
 
     const between = await context.between();
 
@@ -83,9 +86,12 @@ export async function runHttpPhases<W>(
     log(describeSameCell(sameCell));
     const sameCell1 = await client.run<SameCellPhaseResult>({ ...sameCellCommand, connections: 1 });
     log(describeSameCell(sameCell1));
-    return { http: { query1, query, put, sameCell, sameCell1 }, between };
+    return { http: { queryRuns, query, put, sameCell, sameCell1 }, between };
   } finally {
     await client.close();
+    if (options.profileDir !== undefined && client.pid !== undefined) {
+      summarizeChildProfile(options.profileDir, client.pid, 'http-client', log);
+    }
   }
 }
 

@@ -54,6 +54,11 @@ export function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+/** Three decimals (means of counts, e.g. hits per query). */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 /** Per-second rate, rounded to a whole number. */
 export function ratePerS(count: number, elapsedMs: number): number {
   return elapsedMs <= 0 ? 0 : Math.round((count * 1000) / elapsedMs);

@@ -59,7 +59,12 @@ export function refToIntent(ref: WorkloadRef, nowMs: number): IntentRecord {
 export async function loadWorkload(
   files: readonly string[],
   counts: { readonly refs: number; readonly queries: number; readonly writes: number },
-  options: { readonly store: SqliteStore; readonly nowMs: number },
+  options: {
+    readonly store: SqliteStore;
+    readonly nowMs: number;
+    /** For the progress bar: how many references the files should yield. */
+    readonly expectedRefs: number;
+  },
 ): Promise<LoadedWorkload> {
   const startedMs = performance.now();
   const bar = new cliProgress.SingleBar(
@@ -72,7 +77,7 @@ export async function loadWorkload(
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(counts.refs, 0, { rate: 0 });
+  bar.start(options.expectedRefs, 0, { rate: 0 });
   let loaded = 0;
   let storeMs = 0;
   let batch: IntentRecord[] = [];

@@ -3,7 +3,7 @@
  * phase's .cpuprofile is written to DIR (open it in Chrome DevTools) and its top functions by
  * self time are printed to stderr, so the report can say where the time goes.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './workload-files.js';
@@ -52,6 +52,22 @@ export async function createPhaseProfiler(dir: string | undefined, log: (line: s
       session.disconnect();
     },
   };
+}
+
+/**
+ * Renames the main-thread profile a child wrote with --cpu-prof (CPU.<date>.<time>.<pid>.0.<seq>)
+ * to `<name>.cpuprofile` and prints its top functions. Other threads' profiles (tsx's loader)
+ * stay as written.
+ */
+export function summarizeChildProfile(dir: string, pid: number, name: string, log: (line: string) => void): void {
+  const main = readdirSync(dir).find((f) => f.startsWith('CPU.') && f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile'));
+  if (main === undefined) {
+    log(`profile ${name}: no CPU profile of process ${pid} found in ${dir}`);
+    return;
+  }
+  const file = join(dir, `${name}.cpuprofile`);
+  renameSync(join(dir, main), file);
+  log(`profile ${name} (whole process) → ${file}\n${summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 15)}`);
 }
 
 /** Top functions by self time, with their share of the phase. */

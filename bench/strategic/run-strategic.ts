@@ -16,7 +16,7 @@ import { runHttpPhases, type HttpPhaseResults } from './http-phases.js';
 import { round1 } from './latency.js';
 import { loadWorkload } from './load-workload.js';
 import { createPhaseProfiler } from './phase-profiler.js';
-import { parseStrategicOptions, type StrategicOptions } from './strategic-options.js';
+import { parseStrategicOptions } from './strategic-options.js';
 import { ensureGeneratedWorkload } from './workload-files.js';
 import { readMeta } from './workload-reader.js';
 
@@ -51,10 +51,14 @@ export async function runStrategic(argv: readonly string[]): Promise<void> {
           )
         ).files;
   let t0 = DEFAULT_T0;
+  let refsInFiles = 0;
   for (const file of files) {
     const meta = await readMeta(file);
-    if (meta?.type === 'meta') t0 = meta.t0;
+    if (meta?.type !== 'meta') continue;
+    t0 = meta.t0;
+    if (meta.kinds?.includes('ref') !== false) refsInFiles += meta.n;
   }
+  const expectedRefs = refsInFiles > 0 ? Math.min(options.refs ?? Infinity, refsInFiles) : (options.refs ?? 0);
   const t0Ms = Date.parse(t0);
   // Fixed an hour before the horizon: every workload volume is in the future and ends well
   // within the 30-day OiMaxPlanHorizon (the synthetic HTTP volumes end by day 30 at most).
@@ -68,6 +72,7 @@ export async function runStrategic(argv: readonly string[]): Promise<void> {
       loadWorkload(files, { refs: options.refs ?? Infinity, queries: options.queries, writes: options.writes }, {
         store: broker.store,
         nowMs,
+        expectedRefs,
       }),
     );
     const stored = broker.store.stats().intents;
@@ -110,8 +115,10 @@ export async function runStrategic(argv: readonly string[]): Promise<void> {
         `${writes.failed} failed, ${writes.retries} retried, ${writes.skipped} skipped, ${writes.conflictsPerWrite} OVNs/key, ` +
         `p50 ${writes.latency.p50_ms} ms`,
     );
-    if (http !== undefined && http.query.hitsChecksum !== queries.hitsChecksum) {
-      log(`warning: HTTP hit checksum ${http.query.hitsChecksum} differs from the engine's ${queries.hitsChecksum}`);
+    for (const run of http?.queryRuns ?? []) {
+      if (run.hitsChecksum !== queries.hitsChecksum) {
+        log(`warning: HTTP hit checksum ${run.hitsChecksum} (${run.connections} conn) differs from the engine's ${queries.hitsChecksum}`);
+      }
     }
 
     const result = {
@@ -171,9 +178,15 @@ function httpJson(http: HttpPhaseResults, engineChecksum: string) {
     query_p50_ms: http.query.latency.p50_ms,
     query_qps: http.query.qps,
     query_connections: http.query.connections,
-    query_1conn: { p50_ms: http.query1.latency.p50_ms, p99_ms: http.query1.latency.p99_ms, qps: http.query1.qps },
-    query_errors: http.query.errors,
-    hits_match_engine: http.query.hitsChecksum === engineChecksum && http.query1.hitsChecksum === engineChecksum,
+    query_runs: http.queryRuns.map((r) => ({
+      connections: r.connections,
+      p50_ms: r.latency.p50_ms,
+      p95_ms: r.latency.p95_ms,
+      p99_ms: r.latency.p99_ms,
+      qps: r.qps,
+      errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
+    })),
+    hits_match_engine: http.queryRuns.every((r) => r.hitsChecksum === engineChecksum),
     put_connections: http.put.connections,
     put_succeeded: http.put.succeeded,
     put_p50_ms: http.put.latency.p50_ms,
@@ -199,4 +212,3 @@ function collectGarbage(): void {
   gc?.();
 }
 
-export type { StrategicOptions };

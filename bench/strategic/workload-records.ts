@@ -19,6 +19,7 @@ export interface WorkloadMeta {
   readonly n: number;
   readonly queries: number;
   readonly writes: number;
+  readonly kinds?: readonly string[];
   readonly t0: string;
 }
 

@@ -18,6 +18,12 @@ export interface SearchOptions {
   readonly ignoreAltitude?: boolean;
 }
 
+/** Tuning of the fine layer's grid (the benchmarks compare settings). */
+export interface IndexOptions {
+  readonly cellDeg?: number;
+  readonly bucketMs?: number;
+}
+
 const HOUR_MS = 3_600_000;
 /** A volume covering more fine cells than this goes to the coarse layer. */
 const FINE_MAX_CELLS = 64;
@@ -30,16 +36,22 @@ export class VolumeIndex {
   private entryHead = new Int32Array(1024);
   private readonly freeEntries: number[] = [];
   private readonly store = new VolumeStore();
-  private readonly layers = [
-    new CellLayer(0.2, { bucketMs: 2 * HOUR_MS, maxBuckets: 8 }),
-    new CellLayer(5, { bucketMs: 24 * HOUR_MS, maxBuckets: 8 }),
-  ] as const;
+  private readonly layers: readonly [CellLayer, CellLayer];
   private volStamp = new Uint32Array(1024);
   private entryStamp = new Uint32Array(1024);
   private epoch = 0;
   private readonly box = new Float64Array(8);
   private readonly buffer = new ShapeBuffer();
   private readonly scratch = new IntersectScratch();
+
+  /** The defaults (0.2° cells, 2 h buckets) suit volumes of 0.1–20 km lasting minutes to hours. */
+  constructor(options: IndexOptions = {}) {
+    const { cellDeg = 0.2, bucketMs = 2 * HOUR_MS } = options;
+    this.layers = [
+      new CellLayer(cellDeg, { bucketMs, maxBuckets: 8 }),
+      new CellLayer(5, { bucketMs: 24 * HOUR_MS, maxBuckets: 8 }),
+    ];
+  }
 
   get size(): number {
     return this.ids.size;
@@ -109,12 +121,12 @@ export class VolumeIndex {
   private run(area: readonly Volume4D[], options: SearchOptions, exact: boolean): string[] {
     const out: string[] = [];
     if (options.limit <= 0) return out;
-    this.ensureStamps();
-    const entryEpoch = this.nextEpoch();
+    this.ensureStamps(area.length + 1);
+    const entryEpoch = ++this.epoch;
     const ignoreAltitude = options.ignoreAltitude === true;
     const store = this.store;
     for (const volume of area) {
-      const volEpoch = this.nextEpoch();
+      const volEpoch = ++this.epoch;
       const prepared = prepareVolume(volume);
       const q = queryBox(prepared.box, volume, this.box);
       const shape: PreparedShape = prepared.shape;
@@ -144,19 +156,16 @@ export class VolumeIndex {
     return shapesIntersect(shape, this.store.view(slot, this.buffer), this.scratch);
   }
 
-  private nextEpoch(): number {
-    if (this.epoch >= 0xfffffff0) {
+  /** Grows the stamp arrays to the store, and makes room for `epochs` fresh stamp values. */
+  private ensureStamps(epochs: number): void {
+    const slots = this.store.slotCapacity;
+    if (this.volStamp.length < slots) this.volStamp = growUint32(this.volStamp, slots);
+    if (this.entryStamp.length < this.entryHead.length) this.entryStamp = growUint32(this.entryStamp, this.entryHead.length);
+    if (this.epoch + epochs >= 0xffffffff) {
       this.volStamp.fill(0);
       this.entryStamp.fill(0);
       this.epoch = 0;
     }
-    return ++this.epoch;
-  }
-
-  private ensureStamps(): void {
-    const slots = this.store.slotCapacity;
-    if (this.volStamp.length < slots) this.volStamp = growUint32(this.volStamp, slots);
-    if (this.entryStamp.length < this.entryHead.length) this.entryStamp = growUint32(this.entryStamp, this.entryHead.length);
   }
 }
 

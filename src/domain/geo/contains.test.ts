@@ -28,3 +28,23 @@ test('footprintContains() compares circles with circles and polygons', () => {
   assert.equal(footprintContains(rect(0, 0, 1, 1), circle(0.5, 0.5, 1000)), true);
   assert.equal(footprintContains(rect(0, 0, 1, 1), circle(0.5, 0.999, 1000)), false);
 });
+
+//   +---------+        outer: a U shape (concave)
+//   |  +---+  |        inner: a bar across the notch — every vertex is inside the U,
+//   +--+   +--+        but the bar's middle crosses the empty notch
+test('footprintContains() refuses a bar bridging the notch of a concave polygon', () => {
+  const u: Footprint = {
+    kind: 'polygon',
+    vertices: [
+      { lat: 0, lng: 0 }, { lat: 0, lng: 0.3 }, { lat: 0.3, lng: 0.3 }, { lat: 0.3, lng: 0.2 },
+      { lat: 0.1, lng: 0.2 }, { lat: 0.1, lng: 0.1 }, { lat: 0.3, lng: 0.1 }, { lat: 0.3, lng: 0 },
+    ],
+  };
+  const bar = rect(0.2, 0.05, 0.22, 0.25);
+  assert.equal(footprintContains(u, bar), false);
+});
+
+test('footprintContains() works across the antimeridian', () => {
+  assert.equal(footprintContains(rect(9.8, 179.8, 10.2, -179.8), rect(9.98, -179.97, 10.02, -179.93)), true);
+  assert.equal(footprintContains(rect(9.95, 179.85, 10.05, 179.95), rect(9.98, -179.92, 10.02, -179.88)), false);
+});
