@@ -54,6 +54,8 @@ export interface TestBrokerOptions {
   readonly clock?: FakeClock;
   readonly limits?: Partial<BrokerLimits>;
   readonly bodyLimitBytes?: number;
+  /** Where the broker logs (default: silent). */
+  readonly logger?: import('pino').Logger;
 }
 
 let signerPromise: Promise<{ signer: TokenSigner; publicJwk: import('jose').JWK }> | undefined;
@@ -84,7 +86,7 @@ export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<T
   const app = await buildServer({
     ctx,
     authenticator,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     allowHttpBaseUrls: true,
     metrics: createMetricsRegistry(),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),

@@ -36,7 +36,8 @@ export function registerAvailabilityRoutes(app: FastifyInstance, deps: HttpDeps)
     handler: async (request) => {
       const ussId = ussIdOf(request.params);
       const body = parseAvailabilityBody(request.body);
-      return { status: 200, body: toWire(await setAvailability(ctx, { ussId, ...body })) };
+      const view = await setAvailability(ctx, { ussId, ...body });
+      return { status: 200, body: toWire(view), decision: { event: 'availability.set', fields: { uss: ussId, availability: view.availability } } };
     },
   });
   dssRoute(app, deps, {
@@ -46,7 +47,7 @@ export function registerAvailabilityRoutes(app: FastifyInstance, deps: HttpDeps)
     summary: 'Archive an error report about a failed exchange with another USS',
     handler: async (request, caller) => {
       const report = await makeReport(ctx, caller, parseReportBody(request.body));
-      return { status: 201, body: report.body };
+      return { status: 201, body: report.body, decision: { event: 'report.archived', fields: { report_id: report.id } } };
     },
   });
 }

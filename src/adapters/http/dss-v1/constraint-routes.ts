@@ -59,6 +59,7 @@ export function registerConstraintRoutes(app: FastifyInstance, deps: HttpDeps, r
         subscribers: subscribersToWire(result.subscribers),
         constraint_reference: constraintToWire(result.constraint, caller.id, availability),
       },
+      decision: { event: 'constraint.accepted', fields: { id, version: result.constraint.version, subscribers: result.subscribers.length } },
     };
   };
   dssRoute(app, deps, { method: 'PUT', url: '/constraint_references/:entityid', scopes: WRITE, summary: 'Create a constraint reference', handler: put });
@@ -86,6 +87,7 @@ export function registerConstraintRoutes(app: FastifyInstance, deps: HttpDeps, r
           subscribers: subscribersToWire(result.subscribers),
           constraint_reference: constraintToWire(result.constraint, caller.id, availability),
         },
+        decision: { event: 'constraint.deleted', fields: { id, subscribers: result.subscribers.length } },
       };
     },
   });

@@ -13,6 +13,11 @@ export type ScopeAlternatives = readonly (readonly string[])[];
 export interface DssReply {
   readonly status: number;
   readonly body: unknown;
+  /**
+   * The use case's decision, logged as one line (`intent.accepted`, ...). Ids, versions and
+   * counts only: never volumes, OVNs or tokens.
+   */
+  readonly decision?: { readonly event: string; readonly fields?: Readonly<Record<string, unknown>> };
 }
 
 export interface DssRouteSpec {
@@ -40,6 +45,9 @@ export function dssRoute(app: FastifyInstance, deps: HttpDeps, spec: DssRouteSpe
       }
       const caller: Caller = { id: principal.sub as PartyId, scopes: principal.scopes };
       const result = await spec.handler(request, caller);
+      if (result.decision !== undefined) {
+        request.log.info({ sub: caller.id, status: result.status, ...result.decision.fields }, result.decision.event);
+      }
       return reply.code(result.status).send(result.body);
     },
   });

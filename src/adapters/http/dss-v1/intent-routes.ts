@@ -65,6 +65,10 @@ export function registerIntentRoutes(app: FastifyInstance, deps: HttpDeps, rules
           subscribers: subscribersToWire(result.subscribers),
           operational_intent_reference: intentToWire(result.intent, caller.id, availability),
         },
+        decision: {
+          event: 'intent.accepted',
+          fields: { id, version: result.intent.version, state: result.intent.state, subscribers: result.subscribers.length },
+        },
       };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'airspace_conflict') return conflictReply(error, caller);
@@ -78,6 +82,10 @@ export function registerIntentRoutes(app: FastifyInstance, deps: HttpDeps, rules
     const availability = await availabilityOfManagers(ctx, [...intents, ...constraints].map((e) => e.manager));
     return {
       status: 409,
+      decision: {
+        event: 'intent.rejected',
+        fields: { code: error.code, missing_intents: intents.length, missing_constraints: constraints.length },
+      },
       body: {
         message: error.message,
         missing_operational_intents: intents.map((i) => intentToWire(i, caller.id, availability)),
@@ -117,6 +125,7 @@ export function registerIntentRoutes(app: FastifyInstance, deps: HttpDeps, rules
           subscribers: subscribersToWire(result.subscribers),
           operational_intent_reference: intentToWire(result.intent, caller.id, availability),
         },
+        decision: { event: 'intent.deleted', fields: { id, subscribers: result.subscribers.length } },
       };
     },
   });

@@ -71,7 +71,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: HttpDeps,
     if (result.constraints !== undefined) {
       answer['constraint_references'] = result.constraints.map((c) => constraintToWire(c, caller.id, availability));
     }
-    return { status: 200, body: answer };
+    return { status: 200, body: answer, decision: { event: 'subscription.accepted', fields: { id, created: result.created } } };
   };
   dssRoute(app, deps, { method: 'PUT', url: '/subscriptions/:subscriptionid', scopes: ANY, summary: 'Create a subscription', handler: put });
   dssRoute(app, deps, {
@@ -90,7 +90,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: HttpDeps,
     handler: async (request, caller) => {
       const id = idOf(request);
       const version = parseOvnParam((request.params as Params).version ?? '', 'version');
-      return { status: 200, body: { subscription: subscriptionToWire(await deleteSubscription(ctx, caller, { id, version })) } };
+      return {
+        status: 200,
+        body: { subscription: subscriptionToWire(await deleteSubscription(ctx, caller, { id, version })) },
+        decision: { event: 'subscription.deleted', fields: { id } },
+      };
     },
   });
 }
