@@ -41,6 +41,7 @@ test('the broker logs decisions with ids and codes, never tokens, OVNs or coordi
   assert.match(text, /"code":"airspace_conflict".*"msg":"intent\.rejected"/);
   assert.match(text, /"code":"unauthenticated"/);
   assert.ok(text.includes(intent.id), 'ids are logged');
+  assert.ok(intent.ovn !== undefined, 'the manager sees its OVN');
   for (const secret of [intent.ovn, garbage, blueToken, '47.123456', '8.654321']) {
     assert.ok(!text.includes(secret), `the log must not contain ${secret.slice(0, 12)}…`);
   }

@@ -8,7 +8,15 @@ import type {
 import { VolumeIndex } from '../../../domain/cells/volume-index.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
+import { packRecord, packedBuffer } from './packed-extents.js';
 import { sameVolumes } from './same-volumes.js';
+
+/** Same volumes? Packed buffers compare byte for byte (the format is canonical). */
+function samePacked(a: object & { readonly extents: readonly Volume4D[] }, b: object & { readonly extents: readonly Volume4D[] }): boolean {
+  const pa = packedBuffer(a);
+  const pb = packedBuffer(b);
+  return pa !== undefined && pb !== undefined ? pa.equals(pb) : sameVolumes(a.extents, b.extents);
+}
 
 /**
  * Records with extents, kept in a Map by id and in a VolumeIndex. Every operation either
@@ -18,12 +26,13 @@ export class IndexedTable<Id extends string, R extends { readonly id: Id; readon
   readonly byId = new Map<Id, R>();
   readonly index = new VolumeIndex();
 
-  /** Inserts or replaces; returns the record it replaced. */
-  put(record: R): R | undefined {
+  /** Inserts or replaces (keeping the extents packed); returns the record it replaced. */
+  put(given: R): R | undefined {
+    const record = packRecord(given);
     const previous = this.byId.get(record.id);
     if (previous === undefined) {
       this.index.insert(record.id, record.extents);
-    } else if (!sameVolumes(previous.extents, record.extents)) {
+    } else if (!samePacked(previous, record)) {
       this.index.remove(record.id);
       try {
         this.index.insert(record.id, record.extents);

@@ -8,7 +8,13 @@ import type {
 } from '../../../app/ports/store.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
 import type { IntentState } from '../../../domain/intents/intent-state.js';
-import { decodeVolumes, encodeVolumes } from './volume-codec.js';
+import { packedBuffer, withPackedExtents } from '../memory/packed-extents.js';
+import { encodeVolumes } from '../memory/volume-codec.js';
+
+/** The BLOB of a record's extents: the packed buffer itself when the state made it. */
+function extentsBlob(record: { readonly extents: readonly import('../../../domain/geo/volume-4d.js').Volume4D[] }): Buffer {
+  return packedBuffer(record) ?? encodeVolumes(record.extents);
+}
 
 /*
  * Records to and from positional rows (statements run in raw mode). Each kind has its column
@@ -23,26 +29,25 @@ export const INTENT_COLUMNS = [
 
 export function intentToRow(r: IntentRecord): Row {
   return [
-    r.id, r.manager, r.version, r.state, r.ovn, encodeVolumes(r.extents), r.ussBaseUrl, r.subscriptionId,
+    r.id, r.manager, r.version, r.state, r.ovn, extentsBlob(r), r.ussBaseUrl, r.subscriptionId,
     r.timeStartMs, r.timeEndMs, r.updatedAtMs,
   ];
 }
 
 export function intentFromRow(row: Row): IntentRecord {
   const id = row[0] as IntentId;
-  return {
+  return withPackedExtents<IntentRecord>({
     id,
     manager: row[1] as PartyId,
     version: row[2] as number,
     state: row[3] as IntentState,
     ovn: row[4] as string,
-    extents: decodeVolumes(row[5] as Buffer, `intent ${id}`),
     ussBaseUrl: row[6] as string,
     subscriptionId: row[7] as SubscriptionId | null,
     timeStartMs: row[8] as number,
     timeEndMs: row[9] as number,
     updatedAtMs: row[10] as number,
-  };
+  }, row[5] as Buffer);
 }
 
 export const CONSTRAINT_COLUMNS = [
@@ -51,24 +56,23 @@ export const CONSTRAINT_COLUMNS = [
 
 export function constraintToRow(r: ConstraintRecord): Row {
   return [
-    r.id, r.manager, r.version, r.ovn, encodeVolumes(r.extents), r.ussBaseUrl, r.timeStartMs, r.timeEndMs,
+    r.id, r.manager, r.version, r.ovn, extentsBlob(r), r.ussBaseUrl, r.timeStartMs, r.timeEndMs,
     r.updatedAtMs,
   ];
 }
 
 export function constraintFromRow(row: Row): ConstraintRecord {
   const id = row[0] as ConstraintId;
-  return {
+  return withPackedExtents<ConstraintRecord>({
     id,
     manager: row[1] as PartyId,
     version: row[2] as number,
     ovn: row[3] as string,
-    extents: decodeVolumes(row[4] as Buffer, `constraint ${id}`),
     ussBaseUrl: row[5] as string,
     timeStartMs: row[6] as number,
     timeEndMs: row[7] as number,
     updatedAtMs: row[8] as number,
-  };
+  }, row[4] as Buffer);
 }
 
 export const SUBSCRIPTION_COLUMNS = [
@@ -78,7 +82,7 @@ export const SUBSCRIPTION_COLUMNS = [
 
 export function subscriptionToRow(r: SubscriptionRecord): Row {
   return [
-    r.id, r.manager, r.version, r.notificationIndex, encodeVolumes(r.extents), r.ussBaseUrl,
+    r.id, r.manager, r.version, r.notificationIndex, extentsBlob(r), r.ussBaseUrl,
     r.notifyForIntents ? 1 : 0, r.notifyForConstraints ? 1 : 0, r.implicit ? 1 : 0,
     r.timeStartMs, r.timeEndMs, r.updatedAtMs,
   ];
@@ -86,12 +90,11 @@ export function subscriptionToRow(r: SubscriptionRecord): Row {
 
 export function subscriptionFromRow(row: Row): SubscriptionRecord {
   const id = row[0] as SubscriptionId;
-  return {
+  return withPackedExtents<SubscriptionRecord>({
     id,
     manager: row[1] as PartyId,
     version: row[2] as string,
     notificationIndex: row[3] as number,
-    extents: decodeVolumes(row[4] as Buffer, `subscription ${id}`),
     ussBaseUrl: row[5] as string,
     notifyForIntents: row[6] === 1,
     notifyForConstraints: row[7] === 1,
@@ -99,7 +102,7 @@ export function subscriptionFromRow(row: Row): SubscriptionRecord {
     timeStartMs: row[9] as number,
     timeEndMs: row[10] as number,
     updatedAtMs: row[11] as number,
-  };
+  }, row[4] as Buffer);
 }
 
 export const AVAILABILITY_COLUMNS = ['uss_id', 'availability', 'version', 'updated_at_ms'] as const;
