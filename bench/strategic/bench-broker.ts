@@ -42,12 +42,19 @@ export interface BenchBroker {
   close(): Promise<void>;
 }
 
+/** A fresh temp directory for the bench's database; openBenchBroker removes it on close. */
+export function createBenchDir(): { dir: string; dbPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  return { dir, dbPath: join(dir, 'broker.sqlite') };
+}
+
 export async function openBenchBroker(options: {
   readonly nowMs: number;
   readonly synchronous: 'FULL' | 'NORMAL';
+  /** An existing bench directory (its database is opened as a restarted broker would). */
+  readonly at?: { readonly dir: string; readonly dbPath: string };
 }): Promise<BenchBroker> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const dbPath = join(dir, 'broker.sqlite');
+  const { dir, dbPath } = options.at ?? createBenchDir();
   const store = await openSqliteStore({ path: dbPath, synchronous: options.synchronous });
   const ctx: BrokerContext = { store, clock: new FixedClock(options.nowMs), ids: cryptoIdSource, limits: DEFAULT_LIMITS };
   const { privateJwk, publicJwk } = await generateSigningKey('EdDSA');

@@ -1,12 +1,17 @@
 /**
  * Phase (b): checked writes in process, through `putIntent(ctx, caller, command)` on the
- * SQLite store. This harness plays every USS: before each write it searches the area (as a
- * USS would with a query) and puts the current OVN of every intersecting intent in the key;
- * an update also reads its own current OVN for the path. `concurrency` writes are in flight
- * at once so the store can commit them in groups; writes to one id never overlap.
+ * SQLite store. This harness plays every USS. As a USS queries the area before it plans (a
+ * query, measured in phase a), the intersecting ids of every write are found before the clock
+ * starts; each write's key is then the *current* OVN of each of them, tracked from the
+ * answers. What is timed is the broker's checked write: key check against every intersecting
+ * intent, write, notifications, group commit. A write whose key turns out stale (it meets an
+ * intent written earlier in this phase) gets 409, searches again and retries, inside the timed
+ * region. `concurrency` writes are in flight at once so the store can commit them in groups;
+ * writes to one id never overlap.
  */
 import type { BrokerContext, Caller } from '../../src/app/broker-context.js';
 import { putIntent } from '../../src/app/intents/put-intent.js';
+import { VolumeIndex } from '../../src/domain/cells/volume-index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { Volume4D } from '../../src/domain/geo/volume-4d.js';
 import type { IntentId, PartyId } from '../../src/domain/ids.js';
@@ -53,6 +58,25 @@ export async function measureEngineWrites(
   options: { readonly concurrency: number },
 ): Promise<EngineWriteResult> {
   const prepared = writes.map(prepare);
+  // The USS's query before planning, outside the timed region: intersecting ids per write,
+  // and the current OVN of every intent this harness will need.
+  const plannedKeys = new Map<PreparedWrite, IntentId[]>();
+  const ovns = new Map<string, string>();
+  // Writes of this phase that meet earlier ones: a USS learns of those from notifications.
+  const writesSoFar = new VolumeIndex();
+  await ctx.store.read(async (reader) => {
+    for (const [j, w] of prepared.entries()) {
+      const found = await reader.intents.findIntersecting(w.extents, UNLIMITED);
+      const earlier = writesSoFar.search(w.extents, UNLIMITED).map((k) => prepared[Number(k)]!.id);
+      writesSoFar.insert(String(j), w.extents);
+      plannedKeys.set(w, [...new Set([...found.map((other) => other.id), ...earlier])]);
+      for (const other of found) ovns.set(other.id, other.ovn);
+      if (w.update) {
+        const current = await reader.intents.get(w.id);
+        if (current !== undefined) ovns.set(current.id, current.ovn);
+      }
+    }
+  });
   const latency = new Latencies(prepared.length);
   const putLatency = new Latencies(prepared.length);
   const failures: Record<string, number> = {};
@@ -66,21 +90,33 @@ export async function measureEngineWrites(
   async function write(w: PreparedWrite): Promise<void> {
     const startedMs = performance.now();
     for (let attempt = 0; ; attempt++) {
-      const { current, intersecting } = await ctx.store.read(async (reader) => ({
-        current: w.update ? await reader.intents.get(w.id) : undefined,
-        intersecting: await reader.intents.findIntersecting(w.extents, UNLIMITED),
-      }));
-      if (w.update && current === undefined) {
+      let intersectingIds = plannedKeys.get(w) ?? [];
+      if (attempt > 0) {
+        // Stale: query again, as a USS does after a 409.
+        const found = await ctx.store.read((reader) => reader.intents.findIntersecting(w.extents, UNLIMITED));
+        for (const other of found) ovns.set(other.id, other.ovn);
+        intersectingIds = found.map((other) => other.id);
+        if (w.update) {
+          const current = await ctx.store.read((reader) => reader.intents.get(w.id));
+          if (current !== undefined) ovns.set(current.id, current.ovn);
+        }
+      }
+      const currentOvn = w.update ? ovns.get(w.id) : undefined;
+      if (w.update && currentOvn === undefined) {
         skipped++;
         return;
       }
       const key: string[] = [];
-      for (const other of intersecting) if (other.id !== w.id) key.push(other.ovn);
+      for (const id of intersectingIds) {
+        const ovn = ovns.get(id);
+        if (id !== w.id && ovn !== undefined) key.push(ovn);
+      }
       const putStartedMs = performance.now();
+      let result;
       try {
-        await putIntent(ctx, w.caller, {
+        result = await putIntent(ctx, w.caller, {
           id: w.id,
-          currentOvn: current?.ovn,
+          currentOvn,
           extents: w.extents,
           state: 'Accepted',
           ussBaseUrl: w.ussBaseUrl,
@@ -98,6 +134,7 @@ export async function measureEngineWrites(
         return;
       }
       const doneMs = performance.now();
+      ovns.set(w.id, result.intent.ovn);
       putLatency.add(doneMs - putStartedMs);
       latency.add(doneMs - startedMs);
       keyOvns += key.length;

@@ -1,3 +1,4 @@
+import { packRecord } from './packed-extents.js';
 import type {
   AvailabilityReader,
   AvailabilityRecord,
@@ -55,6 +56,7 @@ class IntentsTx extends IntentsView implements IntentRepository {
   }
 
   async put(record: IntentRecord): Promise<void> {
+    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
     const state = this.state;
     this.unit.change(
       () => {
@@ -99,6 +101,7 @@ class ConstraintsTx extends ConstraintsView implements ConstraintRepository {
   }
 
   async put(record: ConstraintRecord): Promise<void> {
+    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
     const table = this.state.constraints;
     this.unit.change(
       () => {
@@ -143,6 +146,7 @@ class SubscriptionsTx extends SubscriptionsView implements SubscriptionRepositor
   }
 
   async put(record: SubscriptionRecord): Promise<void> {
+    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
     const table = this.state.subscriptions;
     this.unit.change(
       () => {

@@ -8,14 +8,14 @@ import type {
 import { VolumeIndex } from '../../../domain/cells/volume-index.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
-import { packRecord, packedBuffer } from './packed-extents.js';
+import { packRecord, packedExtents } from './packed-extents.js';
 import { sameVolumes } from './same-volumes.js';
 
-/** Same volumes? Packed buffers compare byte for byte (the format is canonical). */
+/** Same volumes? Packed forms compare as strings (the format is canonical). */
 function samePacked(a: object & { readonly extents: readonly Volume4D[] }, b: object & { readonly extents: readonly Volume4D[] }): boolean {
-  const pa = packedBuffer(a);
-  const pb = packedBuffer(b);
-  return pa !== undefined && pb !== undefined ? pa.equals(pb) : sameVolumes(a.extents, b.extents);
+  const pa = packedExtents(a);
+  const pb = packedExtents(b);
+  return pa !== undefined && pb !== undefined ? pa === pb : sameVolumes(a.extents, b.extents);
 }
 
 /**
@@ -29,13 +29,16 @@ export class IndexedTable<Id extends string, R extends { readonly id: Id; readon
   /** Inserts or replaces (keeping the extents packed); returns the record it replaced. */
   put(given: R): R | undefined {
     const record = packRecord(given);
+    // Index the volumes as given when they are at hand: decoding the packed copy would only
+    // rebuild them.
+    const volumes = given === record ? record.extents : given.extents;
     const previous = this.byId.get(record.id);
     if (previous === undefined) {
-      this.index.insert(record.id, record.extents);
+      this.index.insert(record.id, volumes);
     } else if (!samePacked(previous, record)) {
       this.index.remove(record.id);
       try {
-        this.index.insert(record.id, record.extents);
+        this.index.insert(record.id, volumes);
       } catch (error) {
         this.index.insert(record.id, previous.extents);
         throw error;

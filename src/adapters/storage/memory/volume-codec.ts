@@ -16,7 +16,11 @@ const HEADER = 5;
 export function encodeVolumes(volumes: readonly Volume4D[]): Buffer {
   let size = 2;
   for (const v of volumes) size += HEADER + (v.footprint.kind === 'polygon' ? 1 + 2 * v.footprint.vertices.length : 3);
-  const out = new Float64Array(size);
+  // allocUnsafe takes small buffers from Node's shared pool (8-byte aligned): a million packed
+  // extents then cost their bytes, not a million separately allocated backing stores.
+  const buffer = Buffer.allocUnsafe(size * 8);
+  const out =
+    buffer.byteOffset % 8 === 0 ? new Float64Array(buffer.buffer, buffer.byteOffset, size) : new Float64Array(size);
   out[0] = FORMAT;
   out[1] = volumes.length;
   let i = 2;
@@ -39,7 +43,8 @@ export function encodeVolumes(volumes: readonly Volume4D[]): Buffer {
       out[i++] = f.radiusM;
     }
   }
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  if (out.buffer !== buffer.buffer) buffer.set(new Uint8Array(out.buffer));
+  return buffer;
 }
 
 export function decodeVolumes(blob: Uint8Array, owner: string): Volume4D[] {

@@ -8,13 +8,7 @@ import type {
 } from '../../../app/ports/store.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
 import type { IntentState } from '../../../domain/intents/intent-state.js';
-import { packedBuffer, withPackedExtents } from '../memory/packed-extents.js';
-import { encodeVolumes } from '../memory/volume-codec.js';
-
-/** The BLOB of a record's extents: the packed buffer itself when the state made it. */
-function extentsBlob(record: { readonly extents: readonly import('../../../domain/geo/volume-4d.js').Volume4D[] }): Buffer {
-  return packedBuffer(record) ?? encodeVolumes(record.extents);
-}
+import { extentsBlob, withPackedExtents } from '../memory/packed-extents.js';
 
 /*
  * Records to and from positional rows (statements run in raw mode). Each kind has its column
