@@ -1,13 +1,19 @@
 /**
  * Micro-benchmark of the in-process VolumeIndex (not a test). Loads the first N references of
  * a deconf-workload/1 file, then runs the queries against it and reports insert rate, search
- * latency (index + exact test), mean hits, remove+insert churn rate and RSS.
+ * latency (index + exact test), mean hits, remove+insert churn rate and RSS. With a write file,
+ * it also times the broker's checked write against the index: a "write search" over each
+ * write's volumes (as many ids as intersect, the write's own id skipped), then remove + insert.
+ * Run one N per process for a clean RSS.
  *
  *   node /work/shared/bench/workloads/gen.mjs --seed 1 --n 1000000 --kinds ref --out /tmp/refs.jsonl
  *   node /work/shared/bench/workloads/gen.mjs --seed 1 --queries 10000 --kinds query --out /tmp/queries.jsonl
  *   node --expose-gc --import tsx bench/index-micro.ts --refs /tmp/refs.jsonl --queries /tmp/queries.jsonl --n 100000,1000000
+ *   node --expose-gc --import tsx bench/index-micro.ts --n 1000000 \
+ *     --refs bench/.cache/deconf-s1-n1000000-ref.jsonl --queries bench/.cache/deconf-s1-q10000-query.jsonl \
+ *     --writes bench/.cache/deconf-s1-n1000000-w10000-write.jsonl [--cell-deg 0.2] [--bucket-h 2]
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { VolumeIndex } from '../src/domain/cells/volume-index.js';
@@ -57,11 +63,34 @@ function rssMiB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
-async function run(refsFile: string, queriesFile: string, n: number): Promise<void> {
+interface Write {
+  readonly id: string;
+  readonly volumes: Volume4D[];
+}
+
+interface RunOptions {
+  readonly refs: string;
+  readonly queries: string;
+  readonly writes: string | undefined;
+  readonly cellDeg: number | undefined;
+  readonly bucketMs: number | undefined;
+}
+
+async function run(options: RunOptions, n: number): Promise<void> {
   const queries: Volume4D[] = [];
-  for await (const q of records(queriesFile, 'query', Infinity)) queries.push(toVolume(q['volume'] as WorkloadVolume));
+  for await (const q of records(options.queries, 'query', Infinity)) queries.push(toVolume(q['volume'] as WorkloadVolume));
+  const writes: Write[] = [];
+  if (options.writes !== undefined) {
+    for await (const w of records(options.writes, 'write', Infinity)) {
+      writes.push({ id: w['id'] as string, volumes: (w['volumes'] as WorkloadVolume[]).map(toVolume) });
+    }
+  }
   const rssBefore = rssMiB();
-  const index = new VolumeIndex();
+  const index = new VolumeIndex({
+    ...(options.cellDeg === undefined ? {} : { cellDeg: options.cellDeg }),
+    ...(options.bucketMs === undefined ? {} : { bucketMs: options.bucketMs }),
+  });
+  const refsFile = options.refs;
   const ids: string[] = [];
   const kept: Volume4D[][] = [];
   let insertMs = 0;
@@ -88,6 +117,7 @@ async function run(refsFile: string, queriesFile: string, n: number): Promise<vo
   });
   const totalMs = performance.now() - t0;
   lat.sort();
+  const w = writeSearch(index, writes);
   // A checked write: search the new volumes, then replace the entry.
   const w0 = performance.now();
   ids.forEach((id, i) => {
@@ -99,6 +129,8 @@ async function run(refsFile: string, queriesFile: string, n: number): Promise<vo
   const writeMs = performance.now() - w0;
   console.log(JSON.stringify({
     n,
+    cellDeg: options.cellDeg ?? 'default',
+    bucketH: options.bucketMs === undefined ? 'default' : options.bucketMs / 3_600_000,
     entries: index.size,
     insertPerS: Math.round((n / insertMs) * 1000),
     searchP50Us: +(percentile(lat, 0.5) * 1000).toFixed(1),
@@ -107,6 +139,7 @@ async function run(refsFile: string, queriesFile: string, n: number): Promise<vo
     qps: Math.round((queries.length / totalMs) * 1000),
     meanHits: +(hits / queries.length).toFixed(2),
     checkedWritesPerS: Math.round((ids.length / writeMs) * 1000),
+    ...w,
     rssMiB: Math.round(rssAfter),
     indexRssMiB: Math.round(rssAfter - rssBefore),
     rssAtEndMiB: Math.round(rssMiB()),
@@ -115,11 +148,63 @@ async function run(refsFile: string, queriesFile: string, n: number): Promise<vo
   }));
 }
 
+/**
+ * The index side of a checked write: search the write's volumes (the write's own id, present
+ * for an update, is skipped as the broker skips intents whose OVN is already in the key), then
+ * replace the entry. Search and replace are timed apart, after an untimed pass of searches
+ * alone (so the timed pass sees the workload's sequence of states: conflicts per write compare
+ * with the PostGIS baseline's).
+ */
+function writeSearch(index: VolumeIndex, writes: readonly Write[]): Record<string, number> {
+  if (writes.length === 0) return {};
+  for (const w of writes) index.search(w.volumes, { limit: 10_000 });
+  const lat = new Float64Array(writes.length);
+  let hits = 0;
+  let searchMs = 0;
+  let replaceMs = 0;
+  writes.forEach((w, i) => {
+    const own = w.id;
+    const t0 = performance.now();
+    hits += index.search(w.volumes, { limit: 10_000, skip: (id) => id === own }).length;
+    const t1 = performance.now();
+    index.remove(own);
+    index.insert(own, w.volumes);
+    const t2 = performance.now();
+    lat[i] = t1 - t0;
+    searchMs += t1 - t0;
+    replaceMs += t2 - t1;
+  });
+  lat.sort();
+  return {
+    writeSearchMeanUs: +((searchMs / writes.length) * 1000).toFixed(1),
+    writeSearchP50Us: +(percentile(lat, 0.5) * 1000).toFixed(1),
+    writeSearchP99Us: +(percentile(lat, 0.99) * 1000).toFixed(1),
+    writeHits: +(hits / writes.length).toFixed(2),
+    writeReplaceMeanUs: +((replaceMs / writes.length) * 1000).toFixed(1),
+    writeSearchPlusReplaceUs: +(((searchMs + replaceMs) / writes.length) * 1000).toFixed(1),
+  };
+}
+
+const CACHE = new URL('.cache/', import.meta.url).pathname;
+const cached = (name: string): string | undefined => (existsSync(CACHE + name) ? CACHE + name : undefined);
+
 const { values } = parseArgs({
   options: {
-    refs: { type: 'string', default: '/tmp/refs-1000000.jsonl' },
-    queries: { type: 'string', default: '/tmp/queries-10000.jsonl' },
+    refs: { type: 'string', default: cached('deconf-s1-n1000000-ref.jsonl') ?? '/tmp/refs-1000000.jsonl' },
+    queries: { type: 'string', default: cached('deconf-s1-q10000-query.jsonl') ?? '/tmp/queries-10000.jsonl' },
+    /** Writes of a deconf-workload/1 file; "none" skips the write search. */
+    writes: { type: 'string', default: cached('deconf-s1-n1000000-w10000-write.jsonl') ?? 'none' },
     n: { type: 'string', default: '100000,1000000' },
+    /** The index's grid; without them, VolumeIndex's defaults. */
+    'cell-deg': { type: 'string' },
+    'bucket-h': { type: 'string' },
   },
 });
-for (const n of (values.n ?? '').split(',').map(Number)) await run(values.refs as string, values.queries as string, n);
+const runOptions: RunOptions = {
+  refs: values.refs as string,
+  queries: values.queries as string,
+  writes: values.writes === 'none' ? undefined : values.writes,
+  cellDeg: values['cell-deg'] === undefined ? undefined : Number(values['cell-deg']),
+  bucketMs: values['bucket-h'] === undefined ? undefined : Number(values['bucket-h']) * 3_600_000,
+};
+for (const n of (values.n ?? '').split(',').map(Number)) await run(runOptions, n);

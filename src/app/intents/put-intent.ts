@@ -115,21 +115,25 @@ export async function putIntent(ctx: BrokerContext, caller: Caller, command: Put
 /** 409 unless the key holds the OVN of every intersecting intent (and constraint, when processing them). */
 async function checkKey(tx: StoreTx, command: PutIntentCommand, withConstraints: boolean): Promise<void> {
   const key = new Set(command.key);
-  const unlimited = { limit: Number.MAX_SAFE_INTEGER };
-  const intersecting = await tx.intents.findIntersecting(command.extents, unlimited);
+  // Intents whose current OVN is in the key are fine whatever their geometry: the search leaves
+  // them out before the exact test, so only candidates for "missing" are tested.
+  const lacking = await tx.intents.findIntersecting(command.extents, {
+    limit: Number.MAX_SAFE_INTEGER,
+    exclude: (other) => other.id === command.id || key.has(other.ovn),
+  });
   const downManagers = new Set<string>();
-  for (const other of intersecting) {
+  for (const other of lacking) {
     if (other.state !== 'Accepted' || downManagers.has(other.manager)) continue;
     const availability = await tx.availability.get(other.manager);
     if (availability?.availability === 'Down') downManagers.add(other.manager);
   }
   // A Down USS cannot update its Accepted intents, so they must not block others (F3548 §2.3).
-  const missingIntents = findMissingOvns(intersecting, key, {
+  const missingIntents = findMissingOvns(lacking, key, {
     selfId: command.id,
     exempt: (other) => other.state === 'Accepted' && downManagers.has(other.manager),
   });
   const missingConstraints: ConstraintRecord[] = withConstraints
-    ? findMissingOvns(await tx.constraints.findIntersecting(command.extents, unlimited), key)
+    ? findMissingOvns(await tx.constraints.findIntersecting(command.extents, { limit: Number.MAX_SAFE_INTEGER }), key)
     : [];
   if (missingIntents.length > 0 || missingConstraints.length > 0) {
     const parts = [];

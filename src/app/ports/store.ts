@@ -72,10 +72,18 @@ export interface SpatialSearch {
   readonly limit: number;
 }
 
+export interface IntentSearch extends SpatialSearch {
+  /**
+   * Intents for which this holds are left out, before any exact geometry test: a key check
+   * asks only for the intersecting intents whose OVN the key lacks.
+   */
+  readonly exclude?: (intent: IntentRecord) => boolean;
+}
+
 export interface IntentReader {
   get(id: IntentId): Promise<IntentRecord | undefined>;
   /** Intents any of whose extents intersects any area volume in 2D, altitude and time (closed intervals). */
-  findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<IntentRecord[]>;
+  findIntersecting(area: readonly Volume4D[], search: IntentSearch): Promise<IntentRecord[]>;
   /** Ids of the intents attached to a subscription. */
   listBySubscription(id: SubscriptionId): Promise<IntentId[]>;
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VolumeIndex } from './volume-index.js';
 import type { Footprint, Volume4D } from '../geo/volume-4d.js';
+import { volumesIntersect } from '../geo/volumes-intersect.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -106,4 +107,108 @@ test('VolumeIndex.insert() that fails on a bad volume leaves the index as it was
   index.insert('a', [good]);
   index.insert('b', [good]);
   assert.deepEqual(sorted(index.search([good], { limit: 10 })), ['a', 'b']);
+});
+
+/** A small seeded PRNG (sfc32), so that the random cases below are reproducible. */
+function prng(seed: number): () => number {
+  let a = seed | 0, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
+  return () => {
+    a |= 0; b |= 0; c |= 0; d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/** A random small volume near (lat, lng): a circle or a quadrilateral, minutes to hours long. */
+function randomVolume(rng: () => number, lat: number, lng: number): Volume4D {
+  const cLat = lat + (rng() - 0.5) * 0.6;
+  const cLng = lng + (rng() - 0.5) * 0.6;
+  const r = 0.002 + rng() * 0.05;
+  const startMs = T0 + Math.floor(rng() * 20) * HOUR + Math.floor(rng() * HOUR);
+  const endMs = startMs + Math.floor(rng() * (rng() < 0.1 ? 40 : 5) * HOUR);
+  const altitudeLowerM = rng() * 300;
+  const extra = { startMs, endMs, altitudeLowerM, altitudeUpperM: altitudeLowerM + 10 + rng() * 300 };
+  if (rng() < 0.3) return vol({ kind: 'circle', center: { lat: cLat, lng: wrapLng(cLng) }, radiusM: r * 111_000 }, extra);
+  return vol({
+    kind: 'polygon',
+    vertices: [0, 1, 2, 3].map((i) => {
+      const a = (i * Math.PI) / 2 + rng() * 0.5;
+      return { lat: cLat + r * Math.sin(a), lng: wrapLng(cLng + r * Math.cos(a)) };
+    }),
+  }, extra);
+}
+const wrapLng = (lng: number): number => (lng >= 180 ? lng - 360 : lng < -180 ? lng + 360 : lng);
+
+/** Every entry one of whose volumes meets one of the area's, by the exact test alone. */
+function bruteForce(entries: Map<string, Volume4D[]>, area: readonly Volume4D[], ignoreAltitude = false): string[] {
+  const out: string[] = [];
+  for (const [id, volumes] of entries) {
+    if (volumes.some((v) => area.some((a) => volumesIntersect(v, a, { ignoreAltitude })))) out.push(id);
+  }
+  return out.sort();
+}
+
+function randomIndex(rng: () => number, lat: number, lng: number, n: number): [VolumeIndex, Map<string, Volume4D[]>] {
+  const index = new VolumeIndex();
+  const entries = new Map<string, Volume4D[]>();
+  for (let i = 0; i < n; i++) {
+    const volumes = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => randomVolume(rng, lat, lng));
+    index.insert(`e${i}`, volumes);
+    entries.set(`e${i}`, volumes);
+  }
+  return [index, entries];
+}
+
+// area: v1 v2 ... v40 (more than one scan's 32 boxes)     search(area) = every entry that
+// meets some vi by the exact test, each once, whatever the number of area volumes
+test('VolumeIndex.search() over many area volumes returns exactly the entries meeting one of them', () => {
+  for (const [lat, lng] of [[35, 38], [0.1, 179.9], [-60, -179.95]] as const) {
+    const rng = prng(Math.round(lat * 1000 + lng));
+    const [index, entries] = randomIndex(rng, lat, lng, 400);
+    for (let q = 0; q < 40; q++) {
+      const area = Array.from({ length: q < 30 ? 1 + (q % 4) : 33 + q }, () => randomVolume(rng, lat, lng));
+      const found = index.search(area, { limit: 10_000 });
+      assert.equal(new Set(found).size, found.length);
+      assert.deepEqual(sorted(found), bruteForce(entries, area), `case ${lat},${lng} #${q}`);
+      assert.deepEqual(sorted(index.search(area, { limit: 10_000, ignoreAltitude: true })), bruteForce(entries, area, true));
+      const some = index.search(area, { limit: 3 });
+      assert.ok(some.length === Math.min(3, found.length) && some.every((id) => found.includes(id)));
+    }
+  }
+});
+
+test('VolumeIndex.search() with skip never returns a skipped id and returns every other match', () => {
+  const rng = prng(7);
+  const [index, entries] = randomIndex(rng, 35, 38, 500);
+  for (let q = 0; q < 60; q++) {
+    const area = Array.from({ length: 1 + (q % 3) }, () => randomVolume(rng, 35, 38));
+    const all = bruteForce(entries, area);
+    const skipped = new Set(all.filter((_, i) => i % 3 === 0));
+    const asked = new Map<string, number>();
+    const skip = (id: string): boolean => {
+      asked.set(id, (asked.get(id) ?? 0) + 1);
+      return skipped.has(id) || id === 'e1';
+    };
+    const found = index.search(area, { limit: 10_000, skip });
+    assert.deepEqual(sorted(found), all.filter((id) => !skipped.has(id) && id !== 'e1'));
+    assert.ok([...asked.values()].every((times) => times === 1), 'skip() is asked once per id');
+    assert.ok([...skipped].every((id) => asked.has(id)));
+    assert.deepEqual(index.candidates(area, { limit: 10_000, skip: () => true }), []);
+  }
+});
+
+test('VolumeIndex.search() asks skip() before the exact test', () => {
+  // The sliver's box meets the query, its area does not: skip() is still asked, and may drop it.
+  const index = new VolumeIndex();
+  index.insert('sliver', [vol({ kind: 'polygon', vertices: [{ lat: 0, lng: 0 }, { lat: 0.1, lng: 0.1 }, { lat: 0.1, lng: 0.09999 }] })]);
+  index.insert('square', [vol(rect(0.06, 0.0, 0.08, 0.02))]);
+  const asked: string[] = [];
+  const found = index.search([vol(rect(0.06, 0.0, 0.08, 0.02))], { limit: 10, skip: (id) => { asked.push(id); return id === 'square'; } });
+  assert.deepEqual(found, []);
+  assert.deepEqual(sorted(asked), ['sliver', 'square']);
 });

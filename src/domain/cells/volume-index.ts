@@ -8,7 +8,7 @@ import type { Volume4D } from '../geo/volume-4d.js';
 import { prepareVolume } from '../geo/volumes-intersect.js';
 import { IntersectScratch, shapesIntersect } from '../geo/shapes-intersect.js';
 import type { PreparedShape } from '../geo/prepared-shape.js';
-import { CellLayer, type Box4 } from './cell-layer.js';
+import { CellLayer, MAX_QUERY_BOXES, type SlotSink } from './cell-layer.js';
 import { F_BOX, F_STRIDE, ShapeBuffer, VolumeStore } from './volume-store.js';
 
 export interface SearchOptions {
@@ -16,6 +16,12 @@ export interface SearchOptions {
   readonly limit: number;
   /** Match on footprint and time only. */
   readonly ignoreAltitude?: boolean;
+  /**
+   * Entries to leave out: an id for which skip(id) is true is never returned and costs no
+   * exact test (e.g. intents whose current OVN the caller already holds). Called at most once
+   * per id and search, before any exact test of that entry; it must not use the index.
+   */
+  readonly skip?: (id: string) => boolean;
 }
 
 /** Tuning of the fine layer's grid (the benchmarks compare settings). */
@@ -25,28 +31,36 @@ export interface IndexOptions {
 }
 
 const HOUR_MS = 3_600_000;
-/** A volume covering more fine cells than this goes to the coarse layer. */
-const FINE_MAX_CELLS = 64;
+/** A volume covering more fine cells than this (64 at 0.2°, the same area at other sizes) goes to the coarse layer. */
+const FINE_MAX_CELLS_AT_0_2_DEG = 64;
 /** store.layer value of a slot not (yet) in a layer. */
 const NOT_INDEXED = 255;
 
 export class VolumeIndex {
   private readonly ids = new Map<string, number>();
-  private entryIds: (string | undefined)[] = [];
+  /** @internal read by Search */
+  entryIds: (string | undefined)[] = [];
   private entryHead = new Int32Array(1024);
   private readonly freeEntries: number[] = [];
-  private readonly store = new VolumeStore();
+  /** @internal read by Search */
+  readonly store = new VolumeStore();
   private readonly layers: readonly [CellLayer, CellLayer];
-  private volStamp = new Uint32Array(1024);
-  private entryStamp = new Uint32Array(1024);
+  private readonly fineMaxCells: number;
+  /** @internal Search's de-duplication: a slot is tested once per chunk, an entry decided once per search. */
+  volStamp = new Uint32Array(1024);
+  entryStamp = new Uint32Array(1024);
   private epoch = 0;
   private readonly box = new Float64Array(8);
-  private readonly buffer = new ShapeBuffer();
-  private readonly scratch = new IntersectScratch();
+  private readonly search1 = new Search();
 
-  /** The defaults (0.2° cells, 2 h buckets) suit volumes of 0.1–20 km lasting minutes to hours. */
+  /**
+   * The defaults (0.2° cells, 2 h buckets) suit volumes of 0.1–20 km lasting minutes to hours.
+   * At 1M references, 0.1° × 4 h scans half the entries (writes ~5 %, queries ~10 % faster)
+   * in fewer list bytes but ~30 MB more RSS (more, smaller lists); see bench/index-micro.ts.
+   */
   constructor(options: IndexOptions = {}) {
     const { cellDeg = 0.2, bucketMs = 2 * HOUR_MS } = options;
+    this.fineMaxCells = Math.max(1, Math.round(FINE_MAX_CELLS_AT_0_2_DEG * (0.2 / cellDeg) ** 2));
     this.layers = [
       new CellLayer(cellDeg, { bucketMs, maxBuckets: 8 }),
       new CellLayer(5, { bucketMs: 24 * HOUR_MS, maxBuckets: 8 }),
@@ -71,7 +85,7 @@ export class VolumeIndex {
         const slot = this.store.add(volume, entry, head);
         head = slot;
         const box = this.store.box(slot, this.box);
-        const fine = this.layers[0].spatialCellCount(box) <= FINE_MAX_CELLS;
+        const fine = this.layers[0].spatialCellCount(box) <= this.fineMaxCells;
         this.store.layer[slot] = fine ? 0 : 1;
         this.layers[fine ? 0 : 1].add(slot, box);
       }
@@ -120,40 +134,25 @@ export class VolumeIndex {
 
   private run(area: readonly Volume4D[], options: SearchOptions, exact: boolean): string[] {
     const out: string[] = [];
-    if (options.limit <= 0) return out;
-    this.ensureStamps(area.length + 1);
-    const entryEpoch = ++this.epoch;
+    if (!(options.limit > 0) || area.length === 0 || this.ids.size === 0) return out;
+    const chunks = Math.ceil(area.length / MAX_QUERY_BOXES);
+    this.ensureStamps(chunks + 2);
+    const search = this.search1;
     const ignoreAltitude = options.ignoreAltitude === true;
-    const store = this.store;
-    for (const volume of area) {
-      const volEpoch = ++this.epoch;
-      const prepared = prepareVolume(volume);
-      const q = queryBox(prepared.box, volume, this.box);
-      const shape: PreparedShape = prepared.shape;
-      const visit = (slot: number): boolean => {
-        if (this.volStamp[slot] === volEpoch) return false;
-        this.volStamp[slot] = volEpoch;
-        const entry = store.entry[slot] as number;
-        if (this.entryStamp[entry] === entryEpoch) return false;
-        if (exact && !this.matches(slot, volume, shape, ignoreAltitude)) return false;
-        this.entryStamp[entry] = entryEpoch;
-        out.push(this.entryIds[entry] as string);
-        return out.length >= options.limit;
-      };
-      if (this.layers[0].scan(q, ignoreAltitude, visit)) break;
-      if (this.layers[1].scan(q, ignoreAltitude, visit)) break;
+    search.begin(this, out, options, exact, this.epoch + 1);
+    this.epoch += 2;
+    try {
+      // The area's volumes in chunks of up to 32 (one scan each; usually the whole area).
+      for (let from = 0; from < area.length; from += MAX_QUERY_BOXES) {
+        const count = Math.min(MAX_QUERY_BOXES, area.length - from);
+        search.chunk(area, from, count, ++this.epoch);
+        if (this.layers[0].scan(search.boxes, count, ignoreAltitude, search)) break;
+        if (this.layers[1].scan(search.boxes, count, ignoreAltitude, search)) break;
+      }
+    } finally {
+      search.end();
     }
     return out;
-  }
-
-  private matches(slot: number, q: Volume4D, shape: PreparedShape, ignoreAltitude: boolean): boolean {
-    const f = this.store.f64;
-    const o = slot * F_STRIDE + F_BOX;
-    if ((f[o + 6] as number) > q.endMs || (f[o + 7] as number) < q.startMs) return false;
-    if (!ignoreAltitude && ((f[o + 4] as number) > q.altitudeUpperM || (f[o + 5] as number) < q.altitudeLowerM)) {
-      return false;
-    }
-    return shapesIntersect(shape, this.store.view(slot, this.buffer), this.scratch);
   }
 
   /** Grows the stamp arrays to the store, and makes room for `epochs` fresh stamp values. */
@@ -169,16 +168,128 @@ export class VolumeIndex {
   }
 }
 
-function queryBox(box: { south: number; north: number; west: number; east: number }, v: Volume4D, out: Box4): Box4 {
-  out[0] = box.south;
-  out[1] = box.north;
-  out[2] = box.west;
-  out[3] = box.east;
-  out[4] = v.altitudeLowerM;
-  out[5] = v.altitudeUpperM;
-  out[6] = v.startMs;
-  out[7] = v.endMs;
-  return out;
+/**
+ * One search in progress, reused from search to search (no closure or array per search):
+ * takes the slots the layers find, de-duplicates them with the stamp arrays, asks skip()
+ * once per entry, and tests each new slot's exact geometry against every area volume of the
+ * chunk at once (its f64 box first, then the footprint, filled into one ShapeBuffer).
+ */
+class Search implements SlotSink {
+  /** The chunk's query boxes, 8 f64 each (see Box4). */
+  readonly boxes = new Float64Array(MAX_QUERY_BOXES * 8);
+  private readonly shapes: PreparedShape[] = [];
+  private count = 0;
+  private index: VolumeIndex | undefined;
+  private out: string[] = [];
+  private limit = 0;
+  private exact = true;
+  private ignoreAltitude = false;
+  private skip: ((id: string) => boolean) | undefined;
+  /** Entry stamps: decided (returned or skipped), or skip() consulted and answered no. */
+  private decided = 0;
+  private kept = 0;
+  private volEpoch = 0;
+  private readonly buffer = new ShapeBuffer();
+  private readonly scratch = new IntersectScratch();
+
+  begin(index: VolumeIndex, out: string[], options: SearchOptions, exact: boolean, epoch: number): void {
+    this.index = index;
+    this.out = out;
+    this.limit = options.limit;
+    this.exact = exact;
+    this.ignoreAltitude = options.ignoreAltitude === true;
+    this.skip = options.skip;
+    this.decided = epoch;
+    this.kept = epoch + 1;
+  }
+
+  /** Prepares area[from .. from + count) (each volume once) as the current chunk. */
+  chunk(area: readonly Volume4D[], from: number, count: number, volEpoch: number): void {
+    this.count = count;
+    this.volEpoch = volEpoch;
+    const boxes = this.boxes;
+    for (let k = 0; k < count; k++) {
+      const v = area[from + k] as Volume4D;
+      const prepared = prepareVolume(v);
+      this.shapes[k] = prepared.shape;
+      const o = k * 8;
+      boxes[o] = prepared.box.south;
+      boxes[o + 1] = prepared.box.north;
+      boxes[o + 2] = prepared.box.west;
+      boxes[o + 3] = prepared.box.east;
+      boxes[o + 4] = v.altitudeLowerM;
+      boxes[o + 5] = v.altitudeUpperM;
+      boxes[o + 6] = v.startMs;
+      boxes[o + 7] = v.endMs;
+    }
+  }
+
+  /** Lets go of the caller's objects. */
+  end(): void {
+    this.index = undefined;
+    this.out = [];
+    this.skip = undefined;
+    this.shapes.length = 0;
+  }
+
+  take(slots: Int32Array, n: number): boolean {
+    const index = this.index as VolumeIndex;
+    const volStamp = index.volStamp;
+    const entryStamp = index.entryStamp;
+    const slotEntry = index.store.entry;
+    const volEpoch = this.volEpoch;
+    const decided = this.decided;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      if (volStamp[slot] === volEpoch) continue;
+      volStamp[slot] = volEpoch;
+      const entry = slotEntry[slot] as number;
+      const stamp = entryStamp[entry];
+      if (stamp === decided) continue;
+      const id = index.entryIds[entry] as string;
+      if (this.skip !== undefined && stamp !== this.kept) {
+        if (this.skip(id)) {
+          entryStamp[entry] = decided;
+          continue;
+        }
+        entryStamp[entry] = this.kept;
+      }
+      if (this.exact && !this.matches(index.store, slot)) continue;
+      entryStamp[entry] = decided;
+      this.out.push(id);
+      if (this.out.length >= this.limit) return true;
+    }
+    return false;
+  }
+
+  /** Does the slot exactly intersect a volume of the chunk? */
+  private matches(store: VolumeStore, slot: number): boolean {
+    const f = store.f64;
+    const o = slot * F_STRIDE + F_BOX;
+    const s = f[o] as number, n = f[o + 1] as number, w = f[o + 2] as number, e = f[o + 3] as number;
+    const aLo = f[o + 4] as number, aHi = f[o + 5] as number, tS = f[o + 6] as number, tE = f[o + 7] as number;
+    const q = this.boxes;
+    let viewed = false;
+    for (let k = 0, p = 0; k < this.count; k++, p += 8) {
+      if (tS > (q[p + 7] as number) || tE < (q[p + 6] as number)) continue;
+      if (!this.ignoreAltitude && (aLo > (q[p + 5] as number) || aHi < (q[p + 4] as number))) continue;
+      // Both boxes hold their footprints padded beyond the touch tolerance: disjoint boxes cannot meet.
+      if (s > (q[p + 1] as number) || n < (q[p] as number)) continue;
+      if (!lngsOverlap(w, e, q[p + 2] as number, q[p + 3] as number)) continue;
+      if (!viewed) {
+        store.view(slot, this.buffer);
+        viewed = true;
+      }
+      if (shapesIntersect(this.shapes[k] as PreparedShape, this.buffer, this.scratch)) return true;
+    }
+    return false;
+  }
+}
+
+/** Longitude ranges (west in [-180, 180), east >= west, up to 360 wide) share a longitude, modulo 360. */
+function lngsOverlap(w1: number, e1: number, w2: number, e2: number): boolean {
+  if (e1 - w1 >= 360 || e2 - w2 >= 360) return true;
+  return (w1 <= e2 && w2 <= e1) || (w1 - 360 <= e2 && w2 <= e1 - 360) || (w1 + 360 <= e2 && w2 <= e1 + 360);
 }
 
 function growInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {

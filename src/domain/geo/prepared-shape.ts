@@ -61,7 +61,10 @@ export function prepareFootprint(fp: Footprint): PreparedShape {
   }
   const n = fp.vertices.length;
   const xyz = new Float64Array(3 * n);
-  fp.vertices.forEach((v, i) => writeUnitVector(xyz, i, v.lat, v.lng));
+  for (let i = 0; i < n; i++) {
+    const v = fp.vertices[i] as { readonly lat: number; readonly lng: number };
+    writeUnitVector(xyz, i, v.lat, v.lng);
+  }
   const [cx, cy, cz] = polygonCentre(xyz, n);
   let reachRad = 0;
   for (let i = 0; i < n; i++) {

@@ -99,21 +99,9 @@ function polygonMeetsCircle(p: PreparedShape, s: ShapeView, d: number, tol: numb
   const r2 = r * r;
   const v = p.xyz;
   const n = p.count;
-  const edgeNear = (i: number): boolean => {
-    const j = i + 1 === n ? 0 : i + 1;
-    const ax = v[3 * i] as number, ay = v[3 * i + 1] as number, az = v[3 * i + 2] as number;
-    const bx = v[3 * j] as number, by = v[3 * j + 1] as number, bz = v[3 * j + 2] as number;
-    const wa = ax * g.cx + ay * g.cy + az * g.cz;
-    const wb = bx * g.cx + by * g.cy + bz * g.cz;
-    return pointSegmentDist2(
-      0, 0,
-      (ax * g.ex + ay * g.ey + az * g.ez) / wa, (ax * g.nx + ay * g.ny + az * g.nz) / wa,
-      (bx * g.ex + by * g.ey + bz * g.ez) / wb, (bx * g.nx + by * g.ny + bz * g.nz) / wb,
-    ) <= r2;
-  };
   const bands = p.bands;
   if (bands === undefined) {
-    for (let i = 0; i < n; i++) if (edgeNear(i)) return true;
+    for (let i = 0; i < n; i++) if (edgeNearOrigin(g, v, n, i, r2)) return true;
     return false;
   }
   // The cap's image in p's plane lies within (radius · sec² of the farthest angle) of its centre.
@@ -129,10 +117,24 @@ function polygonMeetsCircle(p: PreparedShape, s: ShapeView, d: number, tol: numb
       const x0 = px[i] as number, x1 = px[j] as number, y0 = py[i] as number, y1 = py[j] as number;
       if (Math.min(x0, x1) > x + h || Math.max(x0, x1) < x - h) continue;
       if (Math.min(y0, y1) > y + h || Math.max(y0, y1) < y - h) continue;
-      if (edgeNear(i)) return true;
+      if (edgeNearOrigin(g, v, n, i, r2)) return true;
     }
   }
   return false;
+}
+
+/** Is edge i of the ring v (unit vectors, n vertices) within sqrt(r2) of the origin of plane g? */
+function edgeNearOrigin(g: TangentFrame, v: Float64Array, n: number, i: number, r2: number): boolean {
+  const j = i + 1 === n ? 0 : i + 1;
+  const ax = v[3 * i] as number, ay = v[3 * i + 1] as number, az = v[3 * i + 2] as number;
+  const bx = v[3 * j] as number, by = v[3 * j + 1] as number, bz = v[3 * j + 2] as number;
+  const wa = ax * g.cx + ay * g.cy + az * g.cz;
+  const wb = bx * g.cx + by * g.cy + bz * g.cz;
+  return pointSegmentDist2(
+    0, 0,
+    (ax * g.ex + ay * g.ey + az * g.ez) / wa, (ax * g.nx + ay * g.ny + az * g.nz) / wa,
+    (bx * g.ex + by * g.ey + bz * g.ez) / wb, (bx * g.nx + by * g.ny + bz * g.nz) / wb,
+  ) <= r2;
 }
 
 function polygonsMeet(p: PreparedShape, s: ShapeView, scratch: IntersectScratch, tol: number): boolean {

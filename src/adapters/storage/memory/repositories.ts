@@ -9,6 +9,7 @@ import type {
   IntentReader,
   IntentRecord,
   IntentRepository,
+  IntentSearch,
   ReportRecord,
   ReportRepository,
   SpatialSearch,
@@ -39,9 +40,18 @@ class IntentsView implements IntentReader {
     return this.state.intents.byId.get(id);
   }
 
-  async findIntersecting(area: readonly Volume4D[], search: SpatialSearch): Promise<IntentRecord[]> {
+  async findIntersecting(area: readonly Volume4D[], search: IntentSearch): Promise<IntentRecord[]> {
     assertOpen(this.scope);
-    return findInTable(this.state.intents, area, { limit: search.limit });
+    const exclude = search.exclude;
+    if (exclude === undefined) return findInTable(this.state.intents, area, { limit: search.limit });
+    const byId = this.state.intents.byId;
+    return findInTable(this.state.intents, area, {
+      limit: search.limit,
+      skip: (id) => {
+        const intent = byId.get(id as IntentId);
+        return intent !== undefined && exclude(intent);
+      },
+    });
   }
 
   async listBySubscription(id: SubscriptionId): Promise<IntentId[]> {

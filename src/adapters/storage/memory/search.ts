@@ -10,14 +10,21 @@ const MIN_PROBE = 64;
 export function findInTable<R extends { readonly id: string; readonly extents: readonly Volume4D[] }>(
   table: IndexedTable<string, R>,
   area: readonly Volume4D[],
-  options: { readonly limit: number; readonly ignoreAltitude?: boolean; readonly accept?: (record: R) => boolean },
+  options: {
+    readonly limit: number;
+    readonly ignoreAltitude?: boolean;
+    readonly accept?: (record: R) => boolean;
+    /** Ids left out before the exact test. */
+    readonly skip?: (id: string) => boolean;
+  },
 ): R[] {
   const limit = normalizeLimit(options.limit);
   if (limit === 0 || area.length === 0) return [];
   const ignoreAltitude = options.ignoreAltitude ?? false;
   const accept = options.accept;
   if (accept === undefined) {
-    return resolve(table, table.index.search(area, { limit, ignoreAltitude }), undefined, limit);
+    const search = options.skip === undefined ? { limit, ignoreAltitude } : { limit, ignoreAltitude, skip: options.skip };
+    return resolve(table, table.index.search(area, search), undefined, limit);
   }
   // Filters apply after the index, so widen the probe until enough records pass or the
   // index has nothing more to give.

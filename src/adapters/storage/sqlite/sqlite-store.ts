@@ -1,3 +1,5 @@
+import { startCheckpointer } from './checkpointer.js';
+import { lockDatabaseFile } from './file-lock.js';
 import { packRecord } from '../memory/packed-extents.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -54,12 +56,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const synchronous = options.synchronous ?? 'FULL';
   const log = options.logger;
   mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
+  const lock = lockDatabaseFile(options.path);
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const state = new InMemoryState();
   let loaded: ReturnType<typeof loadState>;
   let migrated: number[];
   try {
-    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('busy_timeout = 1000');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`Cannot open "${options.path}" in WAL mode (SQLite chose ${String(mode)})`);
@@ -67,19 +75,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     // Writes land on random pages of a B-tree keyed by UUID: a 32 MiB page cache keeps the
     // inner pages of a million-row table resident (the default is 2 MiB).
     db.pragma('cache_size = -32768');
-    // Take the write lock now, so that a file already used by another process fails here.
-    db.exec('BEGIN IMMEDIATE; COMMIT');
+    // Checkpoints run on a worker thread (checkpointer.ts), not inside our commits.
+    db.pragma('wal_autocheckpoint = 0');
     migrated = migrate(db, Date.now());
     loaded = loadState(db, state);
   } catch (error) {
     db.close();
-    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
-      throw new Error(`Cannot open "${options.path}": another process has it open (one broker per database file)`, {
-        cause: error,
-      });
-    }
+    lock.release();
     throw error;
   }
+  const checkpointer = startCheckpointer(options.path, (message) => log?.warn({ message }, 'store.checkpoint_failed'));
 
   const persistence = new SqlitePersistence(db);
   const queue = new UnitQueue({
@@ -98,11 +103,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   return {
     transact: <T>(work: (tx: StoreTx) => Promise<T>) => queue.transact((unit) => work(createTx(state, unit))),
     read: <T>(work: (reader: StoreReader) => Promise<T>) => queue.read((scope) => work(createReader(state, scope))),
-    close: () =>
-      queue.close(() => {
+    close: async () => {
+      await checkpointer.stop();
+      await queue.close(() => {
+        db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();
+        lock.release();
         log?.info({ path: options.path }, 'store.closed');
-      }),
+      });
+    },
     bulkLoadIntents: (records, onProgress) =>
       queue.exclusive(() => bulkLoad(db, state, persistence, records, onProgress)),
     stats: () => ({
