@@ -132,6 +132,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         );
       });
 
+      it('intents.findIntersecting() leaves out the intents `exclude` holds for, and only those', async () => {
+        await store.transact(async (tx) => {
+          for (const n of [1, 2, 3]) await tx.intents.put(intent(n, { ovn: `ovn-${n}-0123456789abcdef` }));
+        });
+        await checkTwice(() =>
+          read(async (r) => {
+            const excluded = new Set(['ovn-2-0123456789abcdef']);
+            const found = await r.intents.findIntersecting([box()], { limit: 10, exclude: (i) => excluded.has(i.ovn) });
+            assert.deepEqual(ids(found).sort(), [intentId(1), intentId(3)]);
+            assert.equal((await r.intents.findIntersecting([box()], { limit: 10 })).length, 3);
+          }),
+        );
+      });
+
       it('delete() removes the record from get() and from searches; deleting a missing id is a no-op', async () => {
         await store.transact(async (tx) => {
           await tx.intents.put(intent(1));
