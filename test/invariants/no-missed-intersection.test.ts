@@ -13,28 +13,13 @@ import { VolumeIndex } from '../../src/domain/cells/volume-index.js';
 import { volumesIntersect } from '../../src/domain/geo/volumes-intersect.js';
 import type { Footprint, LatLng, Volume4D } from '../../src/domain/geo/volume-4d.js';
 import { bearing, destination, footprintDistanceM, samplesMeet } from './sphere-oracle.js';
+import { prng } from '../support/prng.js';
 
 const CASES = 2_000;
 const PER_CASE = 10;
 const MUST_FIND_M = 0.01;
 const MAY_FIND_M = 1.0;
 
-/** sfc32: a small seeded PRNG, so each case is reproducible from its fast-check seed. */
-function prng(seed: number): () => number {
-  let a = seed | 0, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
-  const next = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return next;
-}
 
 type Rng = () => number;
 const pick = <T,>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;

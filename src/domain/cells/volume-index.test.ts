@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { VolumeIndex } from './volume-index.js';
 import type { Footprint, Volume4D } from '../geo/volume-4d.js';
 import { volumesIntersect } from '../geo/volumes-intersect.js';
+import { prng } from '../../../test/support/prng.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -109,20 +110,6 @@ test('VolumeIndex.insert() that fails on a bad volume leaves the index as it was
   assert.deepEqual(sorted(index.search([good], { limit: 10 })), ['a', 'b']);
 });
 
-/** A small seeded PRNG (sfc32), so that the random cases below are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed | 0, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162;
-  return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-}
 
 /** A random small volume near (lat, lng): a circle or a quadrilateral, minutes to hours long. */
 function randomVolume(rng: () => number, lat: number, lng: number): Volume4D {

@@ -184,7 +184,7 @@ class Search implements SlotSink {
   private limit = 0;
   private exact = true;
   private ignoreAltitude = false;
-  private skip: ((id: string) => boolean) | undefined;
+  private skipEntry: ((id: string) => boolean) | undefined;
   /** Entry stamps: decided (returned or skipped), or skip() consulted and answered no. */
   private decided = 0;
   private kept = 0;
@@ -198,7 +198,7 @@ class Search implements SlotSink {
     this.limit = options.limit;
     this.exact = exact;
     this.ignoreAltitude = options.ignoreAltitude === true;
-    this.skip = options.skip;
+    this.skipEntry = options.skip;
     this.decided = epoch;
     this.kept = epoch + 1;
   }
@@ -228,7 +228,7 @@ class Search implements SlotSink {
   end(): void {
     this.index = undefined;
     this.out = [];
-    this.skip = undefined;
+    this.skipEntry = undefined;
     this.shapes.length = 0;
   }
 
@@ -247,8 +247,8 @@ class Search implements SlotSink {
       const stamp = entryStamp[entry];
       if (stamp === decided) continue;
       const id = index.entryIds[entry] as string;
-      if (this.skip !== undefined && stamp !== this.kept) {
-        if (this.skip(id)) {
+      if (this.skipEntry !== undefined && stamp !== this.kept) {
+        if (this.skipEntry(id)) {
           entryStamp[entry] = decided;
           continue;
         }
