@@ -137,6 +137,13 @@ describe('authenticate()', () => {
     await rejects(authenticator().authenticate(`Bearer ${token}`, NOW_MS), 'unauthenticated', /more than 3600 s ahead/);
   });
 
+  it('rejects a token without iss or with an empty iss (F3548 requires the issuer)', async () => {
+    const noIss = await sign(keys.authority, omit(claims('x'), 'iss'));
+    await rejects(authenticator().authenticate(`Bearer ${noIss}`, NOW_MS), 'unauthenticated', /iss claim/);
+    const emptyIss = await sign(keys.authority, claims('x', { iss: '' }));
+    await rejects(authenticator().authenticate(`Bearer ${emptyIss}`, NOW_MS), 'unauthenticated', /iss claim/);
+  });
+
   it('rejects a token without exp, without sub, or with an empty sub', async () => {
     const noExp = await sign(keys.authority, omit(claims('x'), 'exp'));
     await rejects(authenticator().authenticate(`Bearer ${noExp}`, NOW_MS), 'unauthenticated', /exp claim is missing/);

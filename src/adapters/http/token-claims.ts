@@ -1,5 +1,5 @@
 /**
- * The claim rules of a broker bearer token (F3548 §2.10, InterUSS checks): `sub` non-empty,
+ * The claim rules of a broker bearer token (F3548 §2.10, InterUSS checks): `sub` and `iss` non-empty,
  * `aud` one of the broker's host names, `exp` present, not passed and at most 1 h ahead,
  * `nbf` (when present) reached, `scope` a space-separated string. Each rule that fails
  * yields a message saying which claim is wrong, never the token itself.
@@ -31,6 +31,8 @@ export function readTokenClaims(payload: Uint8Array, audiences: ReadonlySet<stri
 
   const sub = record['sub'];
   if (typeof sub !== 'string' || sub === '') return 'sub claim is missing or empty';
+  const iss = record['iss'];
+  if (typeof iss !== 'string' || iss === '') return 'iss claim is missing or empty';
   const exp = record['exp'];
   if (exp === undefined) return 'exp claim is missing';
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'exp claim must be a number of seconds';
