@@ -48,8 +48,8 @@ const PROGRESS_EVERY = 10_000;
 /**
  * Opens (creating or migrating) the database at `options.path` and loads every row into memory;
  * searches then run in memory, and each write goes to both, committed in groups. The file is
- * locked for this process alone (SQLite exclusive locking mode): a second broker on the same
- * file fails to open rather than diverge.
+ * locked for this process alone (a pid lock file, file-lock.ts): a second broker on the same
+ * file fails to open rather than diverge. WAL checkpoints run on a worker thread.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const startedMs = performance.now();
