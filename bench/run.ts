@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runStrategic } from './strategic/run-strategic.js';
 import { STRATEGIC_USAGE, UsageError } from './strategic/strategic-options.js';
-import { CACHE_DIR, REPO_ROOT } from './strategic/workload-files.js';
+import { CACHE_DIR, REPO_ROOT, ensureGeneratedWorkload } from './strategic/workload-files.js';
 
 const INDEX_MICRO = join(REPO_ROOT, 'bench/index-micro.ts');
 
@@ -17,13 +17,21 @@ benchmarks:
               writes, HTTP on loopback, memory (see: npm run bench -- strategic --help)
   index       VolumeIndex micro-benchmark (bench/index-micro.ts)`;
 
-/** Points index-micro at the strategic bench's cached seed-1 files when none are given and they exist. */
-function indexDefaults(args: readonly string[]): string[] {
-  const defaults: string[] = [];
+/**
+ * Points index-micro at the seed-1 files (1M refs, 10k queries, 10k writes) the strategic
+ * bench caches, generating them first on a machine that has none, unless files are given.
+ */
+async function indexDefaults(args: readonly string[]): Promise<string[]> {
+  const given = (flag: string) => args.some((a) => a.startsWith(flag));
+  if (given('--refs') && given('--queries')) return [];
   const refs = join(CACHE_DIR, 'deconf-s1-n1000000-ref.jsonl');
   const queries = join(CACHE_DIR, 'deconf-s1-q10000-query.jsonl');
-  if (!args.some((a) => a.startsWith('--refs')) && existsSync(refs)) defaults.push('--refs', refs);
-  if (!args.some((a) => a.startsWith('--queries')) && existsSync(queries)) defaults.push('--queries', queries);
+  if (!existsSync(refs) || !existsSync(queries)) {
+    await ensureGeneratedWorkload({ refs: 1_000_000, queries: 10_000, writes: 10_000 }, (line) => process.stderr.write(`${line}\n`));
+  }
+  const defaults: string[] = [];
+  if (!given('--refs')) defaults.push('--refs', refs);
+  if (!given('--queries')) defaults.push('--queries', queries);
   return defaults;
 }
 
@@ -51,7 +59,8 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write('bench index: bench/index-micro.ts does not exist yet\n');
         return 2;
       }
-      const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', INDEX_MICRO, ...indexDefaults(rest), ...rest], {
+      const defaults = await indexDefaults(rest);
+      const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', INDEX_MICRO, ...defaults, ...rest], {
         stdio: 'inherit',
       });
       return child.status ?? 1;
