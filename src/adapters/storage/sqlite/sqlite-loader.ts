@@ -18,16 +18,28 @@ function rows(db: Database.Database, table: string, columns: readonly string[]):
   return db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw(true).iterate() as IterableIterator<Row>;
 }
 
-/** Reads every row into `state` (which must be empty); returns how many of each were loaded. */
+/** How often a long load reports progress, in intent rows. */
+const PROGRESS_EVERY = 100_000;
+
+/**
+ * Reads every row into `state` (which must be empty); returns how many of each were loaded.
+ * `onProgress(loaded, total)` is called every 100,000 intents (a million take ~20 s).
+ */
 export function loadState(
   db: Database.Database,
   state: InMemoryState,
+  onProgress?: (loaded: number, total: number) => void,
 ): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number } {
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
     for (const row of rows(db, 'subscriptions', SUBSCRIPTION_COLUMNS)) state.subscriptions.put(subscriptionFromRow(row));
     for (const row of rows(db, 'constraints', CONSTRAINT_COLUMNS)) state.constraints.put(constraintFromRow(row));
-    for (const row of rows(db, 'intents', INTENT_COLUMNS)) state.putIntent(intentFromRow(row));
+    const total = onProgress === undefined ? 0 : (db.prepare('SELECT COUNT(*) FROM intents').pluck().get() as number);
+    let loaded = 0;
+    for (const row of rows(db, 'intents', INTENT_COLUMNS)) {
+      state.putIntent(intentFromRow(row));
+      if (++loaded % PROGRESS_EVERY === 0) onProgress?.(loaded, total);
+    }
     for (const row of rows(db, 'availability', AVAILABILITY_COLUMNS)) state.putAvailability(availabilityFromRow(row));
     for (const row of rows(db, 'reports', REPORT_COLUMNS)) state.putReport(reportFromRow(row));
     return {

@@ -78,7 +78,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     // Checkpoints run on a worker thread (checkpointer.ts), not inside our commits.
     db.pragma('wal_autocheckpoint = 0');
     migrated = migrate(db, Date.now());
-    loaded = loadState(db, state);
+    loaded = loadState(db, state, (n, total) => log?.info({ intents: n, of: total }, 'store.loading'));
   } catch (error) {
     db.close();
     lock.release();
