@@ -101,3 +101,76 @@ describe('UnitQueue', () => {
     assert.deepEqual(committer.calls, ['begin', 'unit', 'release', 'commit', 'read']);
   });
 });
+
+/** A committer whose commits run "elsewhere": each returns a promise the test settles. */
+function asyncCommitter(): Committer & { pending: Array<{ resolve: () => void; reject: (e: Error) => void }> } {
+  const pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  return {
+    pending,
+    begin() {},
+    beginUnit() {},
+    endUnit() {},
+    commit: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    rollback() {},
+  };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('UnitQueue with a committer on another thread', () => {
+  it('applies the next batch while the previous commits, and acknowledges each only after its commit', async () => {
+    const committer = asyncCommitter();
+    const queue = new UnitQueue({ committer });
+    const map = new Map<string, number>();
+    const acknowledged: number[] = [];
+    const first = queue.transact(async (unit) => set(unit, map, 'a', 1)).then(() => acknowledged.push(1));
+    await turn();
+    const second = queue.transact(async (unit) => set(unit, map, 'b', 2)).then(() => acknowledged.push(2));
+    await turn();
+    await turn();
+    assert.equal(committer.pending.length, 2, 'both batches sent before either committed');
+    assert.deepEqual(acknowledged, []);
+    committer.pending[0]!.resolve();
+    await first;
+    assert.deepEqual(acknowledged, [1]);
+    committer.pending[1]!.resolve();
+    await second;
+    assert.deepEqual(acknowledged, [1, 2]);
+  });
+
+  it('holds reads until every batch applied in memory is committed', async () => {
+    const committer = asyncCommitter();
+    const queue = new UnitQueue({ committer });
+    const map = new Map<string, number>();
+    const write = queue.transact(async (unit) => set(unit, map, 'a', 1));
+    await turn();
+    let seen: number | undefined | 'not yet' = 'not yet';
+    const read = queue.read(async () => {
+      seen = map.get('a');
+    });
+    await turn();
+    assert.equal(seen, 'not yet', 'the read waits for the commit');
+    committer.pending[0]!.resolve();
+    await Promise.all([write, read]);
+    assert.equal(seen, 1);
+  });
+
+  it('a failed commit undoes its batch and every later one, rejects their units and stops the store', async () => {
+    const committer = asyncCommitter();
+    const failures: Array<{ units: number; fatal: boolean }> = [];
+    const queue = new UnitQueue({ committer, onFailure: ({ units, fatal }) => void failures.push({ units, fatal }) });
+    const map = new Map<string, number>([['a', 0]]);
+    const first = queue.transact(async (unit) => set(unit, map, 'a', 1));
+    await turn();
+    const second = queue.transact(async (unit) => set(unit, map, 'b', 2));
+    await turn();
+    await turn();
+    assert.deepEqual([...map], [['a', 1], ['b', 2]]);
+    committer.pending[0]!.reject(new Error('disk full'));
+    await assert.rejects(first, /disk full/);
+    await assert.rejects(second, /disk full/);
+    assert.deepEqual([...map], [['a', 0]], 'memory is back to the last committed state');
+    assert.deepEqual(failures, [{ units: 2, fatal: true }]);
+    await assert.rejects(queue.transact(async () => 0), /stopped after a storage failure/);
+  });
+});
