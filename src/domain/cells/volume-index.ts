@@ -9,7 +9,10 @@ import { prepareVolume } from '../geo/volumes-intersect.js';
 import { IntersectScratch, shapesIntersect } from '../geo/shapes-intersect.js';
 import type { PreparedShape } from '../geo/prepared-shape.js';
 import { CellLayer, MAX_QUERY_BOXES, type SlotSink } from './cell-layer.js';
-import { F_BOX, F_STRIDE, ShapeBuffer, VolumeStore } from './volume-store.js';
+import { TOUCH_TOLERANCE_RAD, angleBetween } from '../geo/sphere.js';
+import {
+  F_BOX, F_CX, F_CY, F_CZ, F_PAD, F_REACH, F_STRIDE, M_ENTRY, M_STRIDE, ShapeBuffer, VolumeStore,
+} from './volume-store.js';
 
 export interface SearchOptions {
   /** Most ids to return. */
@@ -35,6 +38,8 @@ const HOUR_MS = 3_600_000;
 const FINE_MAX_CELLS_AT_0_2_DEG = 64;
 /** store.layer value of a slot not (yet) in a layer. */
 const NOT_INDEXED = 255;
+/** Slots a search gathers before deciding them (a batch is sorted and de-duplicated). */
+const FLUSH_SLOTS = 4096;
 
 export class VolumeIndex {
   private readonly ids = new Map<string, number>();
@@ -46,8 +51,7 @@ export class VolumeIndex {
   readonly store = new VolumeStore();
   private readonly layers: readonly [CellLayer, CellLayer];
   private readonly fineMaxCells: number;
-  /** @internal Search's de-duplication: a slot is tested once per chunk, an entry decided once per search. */
-  volStamp = new Uint32Array(1024);
+  /** @internal Search's de-duplication of entries: each is decided (and skip() asked) once per search. */
   entryStamp = new Uint32Array(1024);
   private epoch = 0;
   private readonly box = new Float64Array(8);
@@ -115,7 +119,7 @@ export class VolumeIndex {
   private release(head: number): void {
     const store = this.store;
     for (let slot = head; slot !== -1;) {
-      const next = store.next[slot] as number;
+      const next = store.nextOf(slot);
       if (store.layer[slot] !== NOT_INDEXED) this.layers[store.layer[slot] === 0 ? 0 : 1].delete(slot, store.box(slot, this.box));
       store.free(slot);
       slot = next;
@@ -135,8 +139,7 @@ export class VolumeIndex {
   private run(area: readonly Volume4D[], options: SearchOptions, exact: boolean): string[] {
     const out: string[] = [];
     if (!(options.limit > 0) || area.length === 0 || this.ids.size === 0) return out;
-    const chunks = Math.ceil(area.length / MAX_QUERY_BOXES);
-    this.ensureStamps(chunks + 2);
+    this.ensureStamps(2);
     const search = this.search1;
     const ignoreAltitude = options.ignoreAltitude === true;
     search.begin(this, out, options, exact, this.epoch + 1);
@@ -145,9 +148,10 @@ export class VolumeIndex {
       // The area's volumes in chunks of up to 32 (one scan each; usually the whole area).
       for (let from = 0; from < area.length; from += MAX_QUERY_BOXES) {
         const count = Math.min(MAX_QUERY_BOXES, area.length - from);
-        search.chunk(area, from, count, ++this.epoch);
+        search.chunk(area, from, count);
         if (this.layers[0].scan(search.boxes, count, ignoreAltitude, search)) break;
         if (this.layers[1].scan(search.boxes, count, ignoreAltitude, search)) break;
+        if (search.flush()) break;
       }
     } finally {
       search.end();
@@ -155,13 +159,10 @@ export class VolumeIndex {
     return out;
   }
 
-  /** Grows the stamp arrays to the store, and makes room for `epochs` fresh stamp values. */
+  /** Grows the stamp array to the entries, and makes room for `epochs` fresh stamp values. */
   private ensureStamps(epochs: number): void {
-    const slots = this.store.slotCapacity;
-    if (this.volStamp.length < slots) this.volStamp = growUint32(this.volStamp, slots);
     if (this.entryStamp.length < this.entryHead.length) this.entryStamp = growUint32(this.entryStamp, this.entryHead.length);
     if (this.epoch + epochs >= 0xffffffff) {
-      this.volStamp.fill(0);
       this.entryStamp.fill(0);
       this.epoch = 0;
     }
@@ -170,9 +171,12 @@ export class VolumeIndex {
 
 /**
  * One search in progress, reused from search to search (no closure or array per search):
- * takes the slots the layers find, de-duplicates them with the stamp arrays, asks skip()
- * once per entry, and tests each new slot's exact geometry against every area volume of the
- * chunk at once (its f64 box first, then the footprint, filled into one ShapeBuffer).
+ * gathers the slots the layers find for a chunk, sorts and de-duplicates them, asks skip()
+ * once per entry (the entry stamps), and tests each slot's exact geometry against every area
+ * volume of the chunk at once (its f64 box, its cap, then the footprint, filled into one
+ * ShapeBuffer). The slots are handled in passes over the whole batch, so that the random
+ * reads of many slots (records, entries, ids, vertices) are in flight at once rather than
+ * one chain of cache misses after another; at 1M references those misses are most of a search.
  */
 class Search implements SlotSink {
   /** The chunk's query boxes, 8 f64 each (see Box4). */
@@ -188,9 +192,15 @@ class Search implements SlotSink {
   /** Entry stamps: decided (returned or skipped), or skip() consulted and answered no. */
   private decided = 0;
   private kept = 0;
-  private volEpoch = 0;
   private readonly buffer = new ShapeBuffer();
   private readonly scratch = new IntersectScratch();
+  /** The chunk's slots gathered from the lists so far, and flush()'s survivors with their entries. */
+  private batch = new Int32Array(FLUSH_SLOTS);
+  private gathered = 0;
+  private picked = new Int32Array(256);
+  private pickedEntry = new Int32Array(256);
+  /** Keeps flush()'s pass 2 reads from being optimised away. */
+  touched = 0;
 
   begin(index: VolumeIndex, out: string[], options: SearchOptions, exact: boolean, epoch: number): void {
     this.index = index;
@@ -204,9 +214,9 @@ class Search implements SlotSink {
   }
 
   /** Prepares area[from .. from + count) (each volume once) as the current chunk. */
-  chunk(area: readonly Volume4D[], from: number, count: number, volEpoch: number): void {
+  chunk(area: readonly Volume4D[], from: number, count: number): void {
     this.count = count;
-    this.volEpoch = volEpoch;
+    this.gathered = 0;
     const boxes = this.boxes;
     for (let k = 0; k < count; k++) {
       const v = area[from + k] as Volume4D;
@@ -230,23 +240,63 @@ class Search implements SlotSink {
     this.out = [];
     this.skipEntry = undefined;
     this.shapes.length = 0;
+    this.gathered = 0;
   }
 
+  /** Gathers the slots one list found (handled in batches by flush()); true to stop the scan. */
   take(slots: Int32Array, n: number): boolean {
+    if (this.gathered + n > this.batch.length) {
+      if (this.gathered > 0 && this.flush()) return true;
+      if (n > this.batch.length) this.batch = new Int32Array(Math.max(n, this.batch.length * 2));
+    }
+    this.batch.set(slots.subarray(0, n), this.gathered);
+    this.gathered += n;
+    return this.gathered >= FLUSH_SLOTS && this.flush();
+  }
+
+  /** Decides the gathered slots (each slot once per batch); true once `limit` ids are out. */
+  flush(): boolean {
     const index = this.index as VolumeIndex;
-    const volStamp = index.volStamp;
+    const n = this.gathered;
+    this.gathered = 0;
+    if (n === 0) return false;
+    if (this.picked.length < n) {
+      this.picked = new Int32Array(Math.max(n, this.picked.length * 2));
+      this.pickedEntry = new Int32Array(this.picked.length);
+    }
+    // A slot sits in as many lists as cells and buckets it spans: sorting brings its copies together.
+    const batch = this.batch.subarray(0, n).sort();
+    const store = index.store;
+    const f = store.f64;
+    const meta = store.meta;
+    const picked = this.picked;
+    const pickedEntry = this.pickedEntry;
+    // Pass 1: the exact box, altitude and time, from each slot's record alone.
+    let m = 0;
+    for (let i = 0, last = -1; i < n; i++) {
+      const slot = batch[i] as number;
+      if (slot === last) continue;
+      last = slot;
+      if (this.exact && !this.boxMeets(f, slot * F_STRIDE + F_BOX)) continue;
+      picked[m] = slot;
+      pickedEntry[m++] = meta[slot * M_STRIDE + M_ENTRY] as number;
+    }
+    // Pass 2: start the reads of the survivors' entry stamps, ids and vertices, all at once.
     const entryStamp = index.entryStamp;
-    const slotEntry = index.store.entry;
-    const volEpoch = this.volEpoch;
+    const entryIds = index.entryIds;
+    let touched = 0;
+    for (let i = 0; i < m; i++) {
+      const entry = pickedEntry[i] as number;
+      touched += (entryStamp[entry] as number) + (entryIds[entry] as string).length + store.firstVertex(picked[i] as number);
+    }
+    this.touched = touched;
+    // Pass 3: the decisions, in slot order.
     const decided = this.decided;
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i] as number;
-      if (volStamp[slot] === volEpoch) continue;
-      volStamp[slot] = volEpoch;
-      const entry = slotEntry[slot] as number;
+    for (let i = 0; i < m; i++) {
+      const entry = pickedEntry[i] as number;
       const stamp = entryStamp[entry];
       if (stamp === decided) continue;
-      const id = index.entryIds[entry] as string;
+      const id = entryIds[entry] as string;
       if (this.skipEntry !== undefined && stamp !== this.kept) {
         if (this.skipEntry(id)) {
           entryStamp[entry] = decided;
@@ -254,7 +304,7 @@ class Search implements SlotSink {
         }
         entryStamp[entry] = this.kept;
       }
-      if (this.exact && !this.matches(index.store, slot)) continue;
+      if (this.exact && !this.matches(store, picked[i] as number)) continue;
       entryStamp[entry] = decided;
       this.out.push(id);
       if (this.out.length >= this.limit) return true;
@@ -262,25 +312,47 @@ class Search implements SlotSink {
     return false;
   }
 
-  /** Does the slot exactly intersect a volume of the chunk? */
-  private matches(store: VolumeStore, slot: number): boolean {
-    const f = store.f64;
-    const o = slot * F_STRIDE + F_BOX;
+  /** Does the exact 4D box at f[o ..] meet the box of a volume of the chunk? */
+  private boxMeets(f: Float64Array, o: number): boolean {
     const s = f[o] as number, n = f[o + 1] as number, w = f[o + 2] as number, e = f[o + 3] as number;
     const aLo = f[o + 4] as number, aHi = f[o + 5] as number, tS = f[o + 6] as number, tE = f[o + 7] as number;
     const q = this.boxes;
-    let viewed = false;
     for (let k = 0, p = 0; k < this.count; k++, p += 8) {
       if (tS > (q[p + 7] as number) || tE < (q[p + 6] as number)) continue;
       if (!this.ignoreAltitude && (aLo > (q[p + 5] as number) || aHi < (q[p + 4] as number))) continue;
       // Both boxes hold their footprints padded beyond the touch tolerance: disjoint boxes cannot meet.
       if (s > (q[p + 1] as number) || n < (q[p] as number)) continue;
       if (!lngsOverlap(w, e, q[p + 2] as number, q[p + 3] as number)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /** Does the slot exactly intersect a volume of the chunk? */
+  private matches(store: VolumeStore, slot: number): boolean {
+    const f = store.f64;
+    const r = slot * F_STRIDE;
+    const o = r + F_BOX;
+    const s = f[o] as number, n = f[o + 1] as number, w = f[o + 2] as number, e = f[o + 3] as number;
+    const aLo = f[o + 4] as number, aHi = f[o + 5] as number, tS = f[o + 6] as number, tE = f[o + 7] as number;
+    const cx = f[r + F_CX] as number, cy = f[r + F_CY] as number, cz = f[r + F_CZ] as number;
+    const reach = f[r + F_REACH] as number, pad = f[r + F_PAD] as number;
+    const q = this.boxes;
+    let viewed = false;
+    for (let k = 0, p = 0; k < this.count; k++, p += 8) {
+      if (tS > (q[p + 7] as number) || tE < (q[p + 6] as number)) continue;
+      if (!this.ignoreAltitude && (aLo > (q[p + 5] as number) || aHi < (q[p + 4] as number))) continue;
+      if (s > (q[p + 1] as number) || n < (q[p] as number)) continue;
+      if (!lngsOverlap(w, e, q[p + 2] as number, q[p + 3] as number)) continue;
+      const shape = this.shapes[k] as PreparedShape;
+      // shapesIntersect's own first test (caps apart), before any vertex is read.
+      const tol = TOUCH_TOLERANCE_RAD + 4 * (shape.padRad + pad);
+      if (angleBetween(shape.cx, shape.cy, shape.cz, cx, cy, cz) > shape.reachRad + reach + tol) continue;
       if (!viewed) {
         store.view(slot, this.buffer);
         viewed = true;
       }
-      if (shapesIntersect(this.shapes[k] as PreparedShape, this.buffer, this.scratch)) return true;
+      if (shapesIntersect(shape, this.buffer, this.scratch)) return true;
     }
     return false;
   }

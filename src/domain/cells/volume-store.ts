@@ -5,14 +5,23 @@
  * volume and handed to the exact test as padding, so it can widen but never narrow a match.
  */
 import type { Volume4D } from '../geo/volume-4d.js';
-import { footprintBox } from '../geo/lat-lng-box.js';
-import { CIRCLE, POLYGON, prepareFootprint, type ShapeKind, type ShapeView } from '../geo/prepared-shape.js';
+import { prepareVolume } from '../geo/volumes-intersect.js';
+import { CIRCLE, POLYGON, type ShapeKind, type ShapeView } from '../geo/prepared-shape.js';
 
-/** Per-slot f64 fields. */
-const F_CX = 0, F_CY = 1, F_CZ = 2, F_REACH = 3, F_PAD = 4;
-/** The 4D box sits at F_BOX .. F_BOX + 7 (south, north, west, east, alt lo, alt hi, start, end). */
-export const F_BOX = 5;
+/**
+ * Per-slot f64 fields: the 4D box at F_BOX .. F_BOX + 7 (south, north, west, east, alt lo,
+ * alt hi, start, end), then the footprint's centre, reach and padding. A search's common
+ * rejections (box, then cap) read this record alone.
+ */
+export const F_BOX = 0;
+export const F_CX = 8, F_CY = 9, F_CZ = 10, F_REACH = 11, F_PAD = 12;
 export const F_STRIDE = 13;
+/**
+ * Per-slot i32 fields, side by side so that one cache line holds a slot's entry and where
+ * its vertices are: entry, next slot of the entry, vertex offset, vertex count (0: a circle).
+ */
+export const M_ENTRY = 0, M_NEXT = 1, M_VERT_OFF = 2, M_VERT_COUNT = 3;
+export const M_STRIDE = 4;
 
 /** A ShapeView the store refills in place for each candidate. */
 export class ShapeBuffer implements ShapeView {
@@ -26,12 +35,8 @@ export class ShapeBuffer implements ShapeView {
 
 export class VolumeStore {
   f64 = new Float64Array(F_STRIDE * 1024);
-  entry = new Int32Array(1024);
-  next = new Int32Array(1024);
-  kind = new Uint8Array(1024);
+  meta = new Int32Array(M_STRIDE * 1024);
   layer = new Uint8Array(1024);
-  vertOff = new Int32Array(1024);
-  vertCount = new Int32Array(1024);
   private capacity = 1024;
   private top = 0;
   private readonly freeSlots: number[] = [];
@@ -46,8 +51,7 @@ export class VolumeStore {
 
   /** Copies the volume into a fresh slot; returns the slot. */
   add(volume: Volume4D, entry: number, next: number): number {
-    const shape = prepareFootprint(volume.footprint);
-    const box = footprintBox(volume.footprint);
+    const { shape, box } = prepareVolume(volume);
     const slot = this.freeSlots.pop() ?? this.top++;
     if (slot >= this.capacity) this.growSlots();
     const f = this.f64;
@@ -64,16 +68,18 @@ export class VolumeStore {
     f[o + F_BOX + 5] = volume.altitudeUpperM;
     f[o + F_BOX + 6] = volume.startMs;
     f[o + F_BOX + 7] = volume.endMs;
-    this.entry[slot] = entry;
-    this.next[slot] = next;
-    this.kind[slot] = shape.kind;
+    const m = slot * M_STRIDE;
+    this.meta[m + M_ENTRY] = entry;
+    this.meta[m + M_NEXT] = next;
     this.layer[slot] = 255; // the index assigns a layer once the slot is in one
-    const n = shape.count;
-    this.vertCount[slot] = n;
+    // A circle has no vertices; a polygon has at least one (polygonBox refuses an empty ring).
+    const n = shape.kind === CIRCLE ? 0 : shape.count;
+    this.meta[m + M_VERT_COUNT] = n;
+    this.meta[m + M_VERT_OFF] = 0;
     let pad = 0;
     if (n > 0) {
       const at = this.allocRun(n);
-      this.vertOff[slot] = at;
+      this.meta[m + M_VERT_OFF] = at;
       const v = this.verts;
       const src = shape.xyz;
       for (let i = 0; i < 3 * n; i += 3) {
@@ -92,18 +98,34 @@ export class VolumeStore {
     return slot;
   }
 
+  /** The entry a slot belongs to, and the entry's next slot (-1 after its last). */
+  entryOf(slot: number): number {
+    return this.meta[slot * M_STRIDE + M_ENTRY] as number;
+  }
+
+  nextOf(slot: number): number {
+    return this.meta[slot * M_STRIDE + M_NEXT] as number;
+  }
+
+  /** A coordinate of the slot's first vertex (0 for a circle): reading it early warms the cache for view(). */
+  firstVertex(slot: number): number {
+    const m = slot * M_STRIDE;
+    return this.meta[m + M_VERT_COUNT] === 0 ? 0 : (this.verts[this.meta[m + M_VERT_OFF] as number] as number);
+  }
+
   free(slot: number): void {
-    const n = this.vertCount[slot] as number;
+    const m = slot * M_STRIDE;
+    const n = this.meta[m + M_VERT_COUNT] as number;
     if (n > 0) {
       let runs = this.freeRuns.get(n);
       if (runs === undefined) {
         runs = [];
         this.freeRuns.set(n, runs);
       }
-      runs.push(this.vertOff[slot] as number);
+      runs.push(this.meta[m + M_VERT_OFF] as number);
     }
-    this.vertCount[slot] = 0;
-    this.entry[slot] = -1;
+    this.meta[m + M_VERT_COUNT] = 0;
+    this.meta[m + M_ENTRY] = -1;
     this.freeSlots.push(slot);
   }
 
@@ -119,19 +141,20 @@ export class VolumeStore {
     const f = this.f64;
     const o = slot * F_STRIDE;
     const cx = f[o + F_CX] as number, cy = f[o + F_CY] as number, cz = f[o + F_CZ] as number;
-    buf.kind = this.kind[slot] === CIRCLE ? CIRCLE : POLYGON;
+    const m = slot * M_STRIDE;
+    const n = this.meta[m + M_VERT_COUNT] as number;
+    buf.kind = n === 0 ? CIRCLE : POLYGON;
     buf.cx = cx;
     buf.cy = cy;
     buf.cz = cz;
     buf.reachRad = f[o + F_REACH] as number;
     buf.padRad = f[o + F_PAD] as number;
-    const n = this.vertCount[slot] as number;
     buf.count = n;
     if (n > 0) {
       if (buf.xyz.length < 3 * n) buf.xyz = new Float64Array(Math.max(3 * n, buf.xyz.length * 2));
       const xyz = buf.xyz;
       const v = this.verts;
-      const at = this.vertOff[slot] as number;
+      const at = this.meta[m + M_VERT_OFF] as number;
       for (let i = 0; i < 3 * n; i += 3) {
         xyz[i] = (v[at + i] as number) + cx;
         xyz[i + 1] = (v[at + i + 1] as number) + cy;
@@ -158,12 +181,8 @@ export class VolumeStore {
   private growSlots(): void {
     const capacity = this.capacity * 2;
     this.f64 = grow(this.f64, capacity * F_STRIDE, Float64Array);
-    this.entry = grow(this.entry, capacity, Int32Array);
-    this.next = grow(this.next, capacity, Int32Array);
-    this.kind = grow(this.kind, capacity, Uint8Array);
+    this.meta = grow(this.meta, capacity * M_STRIDE, Int32Array);
     this.layer = grow(this.layer, capacity, Uint8Array);
-    this.vertOff = grow(this.vertOff, capacity, Int32Array);
-    this.vertCount = grow(this.vertCount, capacity, Int32Array);
     this.capacity = capacity;
   }
 }

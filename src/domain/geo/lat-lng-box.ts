@@ -37,25 +37,34 @@ function circleBox(center: LatLng, radiusM: number, padM: number): LatLngBox {
   return lngSpan(south, north, center.lng - dLng, center.lng + dLng);
 }
 
-function polygonBox(vertices: readonly LatLng[], padM: number): LatLngBox {
+/**
+ * The box of a polygon; `xyz`, when given, holds the unit vectors of its vertices (as
+ * writeUnitVector computes them), so that a caller that has them (prepareVolume) saves the trig.
+ */
+export function polygonBox(vertices: readonly LatLng[], padM: number = BOX_PAD_M, xyz?: Float64Array): LatLngBox {
   const n = vertices.length;
   let south = Infinity;
   let north = -Infinity;
   let full = false;
   const first = vertices[0];
   if (first === undefined) throw new Error('polygonBox: a polygon needs vertices');
-  const xyz = new Float64Array(3 * n);
-  vertices.forEach((v, i) => writeUnitVector(xyz, i, v.lat, v.lng));
+  if (xyz === undefined) {
+    xyz = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) writeUnitVector(xyz, i, (vertices[i] as LatLng).lat, (vertices[i] as LatLng).lng);
+  }
   let lng = first.lng;
   let west = lng;
   let east = lng;
   for (let i = 0; i < n; i++) {
     const a = vertices[i] as LatLng;
-    const b = vertices[(i + 1) % n] as LatLng;
     const j = i + 1 === n ? 0 : i + 1;
-    const ext = arcLatExtremes(xyz, i, j, Math.min(a.lat, b.lat), Math.max(a.lat, b.lat));
-    if (ext.south < south) south = ext.south;
-    if (ext.north > north) north = ext.north;
+    const b = vertices[j] as LatLng;
+    const lo = Math.min(a.lat, b.lat), hi = Math.max(a.lat, b.lat);
+    if (lo < south) south = lo;
+    if (hi > north) north = hi;
+    arcBulge(xyz, i, j, bulge);
+    if ((bulge[0] as number) > north) north = bulge[0] as number;
+    if ((bulge[1] as number) < south) south = bulge[1] as number;
     if (Math.abs(a.lat) >= 90 - 1e-9) full = true;
     let d = b.lng - a.lng;
     if (d > 180) d -= 360;
@@ -88,26 +97,39 @@ export function edgeLatExtremes(a: LatLng, b: LatLng): { south: number; north: n
   const v = new Float64Array(6);
   writeUnitVector(v, 0, a.lat, a.lng);
   writeUnitVector(v, 1, b.lat, b.lng);
-  return arcLatExtremes(v, 0, 1, Math.min(a.lat, b.lat), Math.max(a.lat, b.lat));
+  const bulge = new Float64Array(2);
+  arcBulge(v, 0, 1, bulge);
+  return { south: Math.min(a.lat, b.lat, bulge[1] as number), north: Math.max(a.lat, b.lat, bulge[0] as number) };
 }
 
-/** As edgeLatExtremes, for unit vectors i and j of xyz whose latitudes span [south, north]. */
-function arcLatExtremes(xyz: Float64Array, i: number, j: number, south: number, north: number): { south: number; north: number } {
+/** polygonBox's scratch: an arc's bulge north and south. */
+const bulge = new Float64Array(2);
+
+/**
+ * Writes into out the latitude (degrees) of the great circle's highest point when it lies on
+ * the minor arc from unit vector i to unit vector j of xyz (else -Infinity), and of its lowest
+ * point when that does (else Infinity). Only the arcs that bulge pay for the asin.
+ */
+function arcBulge(xyz: Float64Array, i: number, j: number, out: Float64Array): void {
+  out[0] = -Infinity;
+  out[1] = Infinity;
   const ax = xyz[3 * i] as number, ay = xyz[3 * i + 1] as number, az = xyz[3 * i + 2] as number;
   const bx = xyz[3 * j] as number, by = xyz[3 * j + 1] as number, bz = xyz[3 * j + 2] as number;
   const nx = ay * bz - az * by, ny = az * bx - ax * bz, nz = ax * by - ay * bx;
   const h2 = nx * nx + ny * ny;
-  if (h2 < 1e-30) return { south, north };
+  if (h2 < 1e-30) return;
   // Highest point of the great circle, P ∝ (-nz·nx, -nz·ny, nx²+ny²); the lowest is -P.
   const px = -nz * nx, py = -nz * ny, pz = h2;
   // P is on the arc iff (a×P)·N >= 0 and (P×b)·N >= 0; -P flips both signs.
   const s1 = tripleProduct(ax, ay, az, px, py, pz, nx, ny, nz);
   const s2 = tripleProduct(px, py, pz, bx, by, bz, nx, ny, nz);
+  const up = s1 >= 0 && s2 >= 0;
+  const down = s1 <= 0 && s2 <= 0;
+  if (!up && !down) return;
   const plen = Math.sqrt(px * px + py * py + pz * pz);
   const extreme = Math.asin(Math.min(1, pz / plen)) * DEG;
-  if (s1 >= 0 && s2 >= 0) north = Math.max(north, extreme);
-  if (s1 <= 0 && s2 <= 0) south = Math.min(south, -extreme);
-  return { south, north };
+  if (up) out[0] = extreme;
+  if (down) out[1] = -extreme;
 }
 
 function tripleProduct(

@@ -66,11 +66,22 @@ export function prepareFootprint(fp: Footprint): PreparedShape {
     writeUnitVector(xyz, i, v.lat, v.lng);
   }
   const [cx, cy, cz] = polygonCentre(xyz, n);
-  let reachRad = 0;
+  // The farthest vertex by a key that grows with the angle (|c×v|² to 90°, 2 - |c×v|² beyond):
+  // one atan2 instead of one per vertex. The cross product keeps small angles precise.
+  let far = 0;
+  let farKey = -1;
   for (let i = 0; i < n; i++) {
-    const a = angleBetween(cx, cy, cz, xyz[3 * i] as number, xyz[3 * i + 1] as number, xyz[3 * i + 2] as number);
-    if (a > reachRad) reachRad = a;
+    const vx = xyz[3 * i] as number, vy = xyz[3 * i + 1] as number, vz = xyz[3 * i + 2] as number;
+    const qx = cy * vz - cz * vy, qy = cz * vx - cx * vz, qz = cx * vy - cy * vx;
+    const sin2 = qx * qx + qy * qy + qz * qz;
+    const key = cx * vx + cy * vy + cz * vz >= 0 ? sin2 : 2 - sin2;
+    if (key > farKey) {
+      farKey = key;
+      far = i;
+    }
   }
+  // Vertices within rounding of the farthest one tie; the margin covers the angle between them.
+  const reachRad = angleBetween(cx, cy, cz, xyz[3 * far] as number, xyz[3 * far + 1] as number, xyz[3 * far + 2] as number) * (1 + 1e-12) + 1e-15;
   const frame = tangentFrame(cx, cy, cz);
   const px = new Float64Array(n);
   const py = new Float64Array(n);

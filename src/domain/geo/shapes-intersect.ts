@@ -149,9 +149,11 @@ function polygonsMeet(p: PreparedShape, s: ShapeView, scratch: IntersectScratch,
     if (y > sMaxY) sMaxY = y;
   }
   if (sMinX > p.maxX + tol || p.minX > sMaxX + tol || sMinY > p.maxY + tol || p.minY > sMaxY + tol) return false;
-  if (edgesNear(p, xs, ys, m, tol, sMinX, sMaxX, sMinY, sMaxY)) return true;
+  // The same three conditions in any order; the linear containment tests first, as most
+  // shapes that get this far overlap and the edge pairs cost n·m.
   if (pointInPrepared(p, xs[0] as number, ys[0] as number)) return true;
-  return pointInRing(xs, ys, m, p.px[0] as number, p.py[0] as number);
+  if (pointInRing(xs, ys, m, p.px[0] as number, p.py[0] as number)) return true;
+  return edgesNear(p, xs, ys, m, tol, sMinX, sMaxX, sMinY, sMaxY);
 }
 
 /** Any edge of s (xs, ys) within tol of an edge of p? Edges outside the other's box are skipped. */

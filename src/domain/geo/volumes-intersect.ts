@@ -3,7 +3,7 @@
  * time as closed intervals, where ±Infinity stands for an unbounded side.
  */
 import type { Volume4D } from './volume-4d.js';
-import { footprintBox, type LatLngBox } from './lat-lng-box.js';
+import { footprintBox, polygonBox, BOX_PAD_M, type LatLngBox } from './lat-lng-box.js';
 import { prepareFootprint, type PreparedShape } from './prepared-shape.js';
 import { IntersectScratch, shapesIntersect } from './shapes-intersect.js';
 
@@ -15,7 +15,11 @@ export interface PreparedVolume {
 }
 
 export function prepareVolume(volume: Volume4D): PreparedVolume {
-  return { volume, shape: prepareFootprint(volume.footprint), box: footprintBox(volume.footprint) };
+  const fp = volume.footprint;
+  const shape = prepareFootprint(fp);
+  // The box from the shape's own unit vectors: the same numbers as footprintBox(fp), without the trig.
+  const box = fp.kind === 'polygon' ? polygonBox(fp.vertices, BOX_PAD_M, shape.xyz) : footprintBox(fp);
+  return { volume, shape, box };
 }
 
 /** Closed intervals [a, b] and [c, d] share a point. */
