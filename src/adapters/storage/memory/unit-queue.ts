@@ -58,11 +58,8 @@ interface InFlight {
   settled: Promise<void>;
 }
 
-/**
- * Batches applied ahead of their commit. The writer commits every batch waiting for it in one
- * transaction, so a deeper pipeline means fewer, larger fsyncs under load.
- */
-const MAX_IN_FLIGHT = 8;
+/** Batches applied ahead of their commit: one committing, one being built. */
+const MAX_IN_FLIGHT = 2;
 
 /**
  * Runs units of work one at a time, in arrival order, with group commit: every unit waiting

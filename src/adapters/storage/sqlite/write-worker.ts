@@ -3,8 +3,7 @@
  * and hands the batch's row changes here; this thread runs them in one transaction, commits
  * (fsync with synchronous=FULL) and says so. Meanwhile the broker's thread goes on with the
  * next batch: the upserts, the commit and the WAL checkpoints (PASSIVE, between batches) all
- * run on the machine's other core. Batches commit in the order they are sent; batches that
- * are waiting when the writer is free commit together, in one transaction and one fsync.
+ * run on the machine's other core. Batches commit in the order they are sent.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -31,7 +30,7 @@ export class WriteWorkerError extends Error {
 const CHECKPOINT_EVERY_MS = 200;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
@@ -41,45 +40,31 @@ db.pragma('wal_autocheckpoint = 0');
 const statements = workerData.statements.map((sql) => db.prepare(sql));
 const toBlob = (value) => (value instanceof Uint8Array && !Buffer.isBuffer(value)
   ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value);
-const apply = db.transaction((batches) => {
-  for (const ops of batches) for (const [index, params] of ops) statements[index].run(params.map(toBlob));
+const apply = db.transaction((ops) => {
+  for (const [index, params] of ops) statements[index].run(params.map(toBlob));
 });
 let lastCheckpoint = Date.now();
 // After one failed batch, later batches (built on top of it in memory) must not commit either.
 let failure;
-let stopping = false;
-function handle(first) {
-  // Group commit across batches: every batch already waiting joins this transaction.
-  const commits = [];
-  let message = first;
-  for (;;) {
-    if (message.type === 'commit') commits.push(message);
-    else if (message.type === 'stop') stopping = true;
-    const next = receiveMessageOnPort(parentPort);
-    if (next === undefined) break;
-    message = next.message;
-  }
-  if (commits.length > 0) {
-    if (failure === undefined) {
-      try {
-        apply.immediate(commits.map((c) => c.ops));
-      } catch (error) {
-        failure = { message: String(error && error.message), code: error && error.code };
-        for (const c of commits) parentPort.postMessage({ type: 'failed', id: c.id, message: failure.message, code: failure.code });
-        commits.length = 0;
-      }
-      for (const c of commits) parentPort.postMessage({ type: 'committed', id: c.id });
-    } else {
-      for (const c of commits) parentPort.postMessage({ type: 'failed', id: c.id, message: 'an earlier batch failed: ' + failure.message, code: failure.code });
+parentPort.on('message', (message) => {
+  if (message.type === 'commit') {
+    if (failure !== undefined) {
+      parentPort.postMessage({ type: 'failed', id: message.id, message: 'an earlier batch failed: ' + failure.message, code: failure.code });
+      return;
+    }
+    try {
+      apply.immediate(message.ops);
+      parentPort.postMessage({ type: 'committed', id: message.id });
+    } catch (error) {
+      failure = { message: String(error && error.message), code: error && error.code };
+      parentPort.postMessage({ type: 'failed', id: message.id, message: failure.message, code: failure.code });
     }
     if (Date.now() - lastCheckpoint >= workerData.checkpointEveryMs) checkpoint();
-  }
-  if (stopping) {
+  } else if (message.type === 'stop') {
     clearInterval(timer);
     try { checkpoint(); db.close(); } finally { parentPort.postMessage({ type: 'stopped' }); }
   }
-}
-parentPort.on('message', handle);
+});
 function checkpoint() {
   lastCheckpoint = Date.now();
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) {
