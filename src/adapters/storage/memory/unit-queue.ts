@@ -10,11 +10,7 @@ export interface Committer {
   beginUnit(): void;
   /** Releases the unit's savepoint, or rolls back to it when `committed` is false. */
   endUnit(committed: boolean): void;
-  /**
-   * Commits the batch. A promise means the commit runs elsewhere (a writer thread): the queue
-   * may apply the next batch meanwhile, and acknowledges this one's units when it settles.
-   */
-  commit(): void | Promise<void>;
+  commit(): void;
   rollback(): void;
 }
 
@@ -50,17 +46,6 @@ interface Job {
 
 const active = new AsyncLocalStorage<ActiveScope>();
 
-type Done = Array<{ job: Job; unit: UnitOfWork; value: unknown }>;
-
-/** A batch applied in memory whose commit is still running elsewhere. */
-interface InFlight {
-  readonly done: Done;
-  settled: Promise<void>;
-}
-
-/** Batches applied ahead of their commit: one committing, one being built. */
-const MAX_IN_FLIGHT = 2;
-
 /**
  * Runs units of work one at a time, in arrival order, with group commit: every unit waiting
  * when a batch starts (up to `maxBatch`) runs inside one transaction, and all of them are
@@ -83,10 +68,6 @@ export class UnitQueue {
   #closed = false;
   #closing: Promise<void> | undefined;
   #failure: Error | undefined;
-  /** Batches sent to an asynchronous committer and not yet acknowledged, oldest first. */
-  readonly #inFlight: InFlight[] = [];
-  /** A failed asynchronous commit, waiting for the running batch to finish before unwinding. */
-  #commitFailure: unknown;
 
   constructor(options: UnitQueueOptions = {}) {
     this.#persistence = options.persistence;
@@ -110,14 +91,14 @@ export class UnitQueue {
   read<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
     const refusal = this.#refusal('read');
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (!this.#writerActive && this.#inFlight.length === 0) return this.#runRead(work);
+    if (!this.#writerActive) return this.#runRead(work);
     return new Promise<T>((resolve, reject) => {
       this.#deferredReads.push(() => this.#runRead(work).then(resolve, reject));
     });
   }
 
   /** Lets queued work finish, runs `finalize` alone, then refuses all further work. */
-  close(finalize: () => void | Promise<void>): Promise<void> {
+  close(finalize: () => void): Promise<void> {
     const nested = this.#nestedRefusal('close');
     if (nested !== undefined) return Promise.reject(nested);
     if (this.#closing === undefined) {
@@ -174,38 +155,20 @@ export class UnitQueue {
       const first = this.#jobs[0];
       if (first === undefined) return;
       if (first.kind === 'exclusive') {
-        await this.#allCommitted();
         this.#jobs.shift();
         await this.#runExclusive(first);
       } else {
-        while (this.#inFlight.length >= MAX_IN_FLIGHT && this.#commitFailure === undefined) await this.#inFlight[0]!.settled;
         let n = 1;
         while (n < this.#jobs.length && n < this.#maxBatch && this.#jobs[n]!.kind === 'unit') n++;
         await this.#runBatch(this.#jobs.splice(0, n));
       }
     } finally {
       this.#writerActive = false;
-      this.#release();
-    }
-  }
-
-  /** Between batches: run waiting reads once every commit is in, else go on with the writes. */
-  #release(): void {
-    if (this.#writerActive) return;
-    if (this.#deferredReads.length > 0) {
-      // Reads see only committed state, so they wait for the commits in flight; no new batch
-      // starts before them, so they cannot be starved by a stream of writes.
-      if (this.#inFlight.length > 0) return;
       const reads = this.#deferredReads;
       this.#deferredReads = [];
       for (const start of reads) start();
+      if (this.#jobs.length > 0) this.#schedule();
     }
-    if (this.#jobs.length > 0) this.#schedule();
-  }
-
-  async #allCommitted(): Promise<void> {
-    while (this.#inFlight.length > 0 && this.#commitFailure === undefined) await this.#inFlight[0]!.settled;
-    if (this.#commitFailure !== undefined && this.#failure === undefined) this.#unwind(this.#commitFailure, []);
   }
 
   async #runExclusive(job: Job): Promise<void> {
@@ -217,7 +180,6 @@ export class UnitQueue {
   }
 
   async #runBatch(batch: Job[]): Promise<void> {
-    if (this.#commitFailure !== undefined && this.#failure === undefined) this.#unwind(this.#commitFailure, []);
     if (this.#failure !== undefined) {
       for (const job of batch) job.reject(this.#refusal('transact'));
       return;
@@ -229,7 +191,7 @@ export class UnitQueue {
       for (const job of batch) job.reject(error);
       return;
     }
-    const done: Done = [];
+    const done: Array<{ job: Job; unit: UnitOfWork; value: unknown }> = [];
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i]!;
       const unit = new UnitOfWork(this.#persistence);
@@ -258,64 +220,13 @@ export class UnitQueue {
         job.reject(error);
       }
     }
-    if (this.#commitFailure !== undefined) {
-      this.#unwind(this.#commitFailure, done);
-      return;
-    }
-    let committing: void | Promise<void>;
     try {
-      committing = this.#committer.commit();
+      this.#committer.commit();
     } catch (error) {
       this.#abort(error, done, [], this.#isFatal(error));
       return;
     }
-    if (committing === undefined) {
-      for (const { job, value } of done) job.resolve(value);
-      return;
-    }
-    const entry: InFlight = { done, settled: Promise.resolve() };
-    entry.settled = committing.then(
-      () => {
-        this.#inFlight.shift();
-        for (const { job, value } of done) job.resolve(value);
-        this.#release();
-      },
-      (error: unknown) => {
-        if (this.#failure !== undefined) return; // already unwound: later batches fail with it
-        this.#commitFailure ??= error;
-        if (!this.#writerActive) this.#unwind(error, []);
-      },
-    );
-    this.#inFlight.push(entry);
-  }
-
-  /**
-   * An asynchronous commit failed. Every batch applied after it was built on it, and the
-   * writer refuses them too: undo all of them in memory (newest first), reject their units,
-   * and stop the store, which reloads from disk on restart.
-   */
-  #unwind(error: unknown, running: Done): void {
-    const batches = [...this.#inFlight.map((f) => f.done), running];
-    this.#inFlight.length = 0;
-    try {
-      this.#committer.rollback();
-    } catch {
-      // The writer owns the transaction; nothing is open here.
-    }
-    for (let b = batches.length - 1; b >= 0; b--) {
-      const done = batches[b]!;
-      for (let i = done.length - 1; i >= 0; i--) {
-        try {
-          done[i]!.unit.rollback();
-        } catch {
-          // Memory is rebuilt from disk on restart; keep unwinding the rest.
-        }
-      }
-    }
-    const units = batches.reduce((sum, done) => sum + done.length, 0);
-    this.#fail(error, units, true);
-    for (const done of batches) for (const { job } of done) job.reject(error);
-    this.#release();
+    for (const { job, value } of done) job.resolve(value);
   }
 
   /** Rolls back the open transaction and every completed unit's memory changes; rejects them. */

@@ -1,18 +1,18 @@
+import { startCheckpointer } from './checkpointer.js';
+import { lockDatabaseFile } from './file-lock.js';
+import { packRecord } from '../memory/packed-extents.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { IntentRecord, Store, StoreReader, StoreTx } from '../../../app/ports/store.js';
 import type { IntentId } from '../../../domain/ids.js';
-import { packRecord } from '../memory/packed-extents.js';
 import { createReader, createTx } from '../memory/repositories.js';
 import { InMemoryState } from '../memory/state.js';
 import { UnitQueue } from '../memory/unit-queue.js';
-import { lockDatabaseFile } from './file-lock.js';
 import { migrate } from './schema.js';
 import { loadState } from './sqlite-loader.js';
-import { SqlitePersistence, WRITER_STATEMENTS, WorkerWriter, isFatalSqliteError } from './sqlite-persistence.js';
-import { startWriteWorker } from './write-worker.js';
+import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -49,8 +49,7 @@ const PROGRESS_EVERY = 10_000;
  * Opens (creating or migrating) the database at `options.path` and loads every row into memory;
  * searches then run in memory, and each write goes to both, committed in groups. The file is
  * locked for this process alone (a pid lock file, file-lock.ts): a second broker on the same
- * file fails to open rather than diverge. Unit writes, commits and WAL checkpoints run on a
- * writer thread (write-worker.ts); this connection loads the file and serves bulk loads.
+ * file fails to open rather than diverge. WAL checkpoints run on a worker thread.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const startedMs = performance.now();
@@ -76,7 +75,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     // Writes land on random pages of a B-tree keyed by UUID: a 32 MiB page cache keeps the
     // inner pages of a million-row table resident (the default is 2 MiB).
     db.pragma('cache_size = -32768');
-    // Checkpoints run on the writer thread (write-worker.ts), between its commits.
+    // Checkpoints run on a worker thread (checkpointer.ts), not inside our commits.
     db.pragma('wal_autocheckpoint = 0');
     migrated = migrate(db, Date.now());
     loaded = loadState(db, state, (n, total) => log?.info({ intents: n, of: total }, 'store.loading'));
@@ -85,20 +84,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     lock.release();
     throw error;
   }
-  // This connection only loads and bulk-loads from now on: give back its page cache.
-  db.pragma('shrink_memory');
-  const writer = new WorkerWriter(
-    startWriteWorker({
-      path: options.path,
-      synchronous,
-      statements: WRITER_STATEMENTS,
-      onWarning: (message) => log?.warn({ message }, 'store.checkpoint_failed'),
-    }),
-  );
+  const checkpointer = startCheckpointer(options.path, (message) => log?.warn({ message }, 'store.checkpoint_failed'));
+
   const persistence = new SqlitePersistence(db);
   const queue = new UnitQueue({
-    persistence: writer,
-    committer: writer,
+    persistence,
+    committer: new SqliteCommitter(db),
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     isFatal: isFatalSqliteError,
     onFailure: ({ error, units, fatal }) =>
@@ -113,8 +104,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     transact: <T>(work: (tx: StoreTx) => Promise<T>) => queue.transact((unit) => work(createTx(state, unit))),
     read: <T>(work: (reader: StoreReader) => Promise<T>) => queue.read((scope) => work(createReader(state, scope))),
     close: async () => {
-      await queue.close(async () => {
-        await writer.stop();
+      await checkpointer.stop();
+      await queue.close(() => {
         db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();
         lock.release();
