@@ -1,4 +1,3 @@
-import { packRecord } from './packed-extents.js';
 import type {
   AvailabilityReader,
   AvailabilityRecord,
@@ -25,6 +24,7 @@ import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '
 import { findInTable, findSubscriptions } from './search.js';
 import type { InMemoryState } from './state.js';
 import { assertOpen, type Scope, type UnitOfWork } from './unit-of-work.js';
+import { packRecord } from './packed-extents.js';
 
 /*
  * The port's repositories over InMemoryState. Readers check that their scope is still open;
@@ -66,11 +66,13 @@ class IntentsTx extends IntentsView implements IntentRepository {
   }
 
   async put(record: IntentRecord): Promise<void> {
-    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
+    // One packed copy, shared by memory and the SQLite row; the index takes the volumes as given.
+    const volumes = record.extents;
+    record = packRecord(record);
     const state = this.state;
     this.unit.change(
       () => {
-        const previous = state.putIntent(record);
+        const previous = state.putIntent(record, volumes);
         return () => state.restoreIntent(record.id, previous);
       },
       (p) => p.putIntent(record),
@@ -111,11 +113,13 @@ class ConstraintsTx extends ConstraintsView implements ConstraintRepository {
   }
 
   async put(record: ConstraintRecord): Promise<void> {
-    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
+    // One packed copy, shared by memory and the SQLite row; the index takes the volumes as given.
+    const volumes = record.extents;
+    record = packRecord(record);
     const table = this.state.constraints;
     this.unit.change(
       () => {
-        const previous = table.put(record);
+        const previous = table.put(record, volumes);
         return () => table.restore(record.id, previous);
       },
       (p) => p.putConstraint(record),
@@ -156,11 +160,13 @@ class SubscriptionsTx extends SubscriptionsView implements SubscriptionRepositor
   }
 
   async put(record: SubscriptionRecord): Promise<void> {
-    record = packRecord(record); // one packed buffer, shared by memory and the SQLite row
+    // One packed copy, shared by memory and the SQLite row; the index takes the volumes as given.
+    const volumes = record.extents;
+    record = packRecord(record);
     const table = this.state.subscriptions;
     this.unit.change(
       () => {
-        const previous = table.put(record);
+        const previous = table.put(record, volumes);
         return () => table.restore(record.id, previous);
       },
       (p) => p.putSubscription(record),

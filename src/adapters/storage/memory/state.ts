@@ -26,12 +26,12 @@ export class IndexedTable<Id extends string, R extends { readonly id: Id; readon
   readonly byId = new Map<Id, R>();
   readonly index = new VolumeIndex();
 
-  /** Inserts or replaces (keeping the extents packed); returns the record it replaced. */
-  put(given: R): R | undefined {
+  /**
+   * Inserts or replaces (keeping the extents packed); returns the record it replaced.
+   * `volumes`, when the caller still holds them unpacked, spares decoding the packed copy.
+   */
+  put(given: R, volumes: readonly Volume4D[] = given.extents): R | undefined {
     const record = packRecord(given);
-    // Index the volumes as given when they are at hand: decoding the packed copy would only
-    // rebuild them.
-    const volumes = given === record ? record.extents : given.extents;
     const previous = this.byId.get(record.id);
     if (previous === undefined) {
       this.index.insert(record.id, volumes);
@@ -78,8 +78,8 @@ export class InMemoryState {
   readonly reports = new Map<ReportId, ReportRecord>();
   readonly #intentsBySubscription = new Map<SubscriptionId, Set<IntentId>>();
 
-  putIntent(record: IntentRecord): IntentRecord | undefined {
-    const previous = this.intents.put(record);
+  putIntent(record: IntentRecord, volumes?: readonly Volume4D[]): IntentRecord | undefined {
+    const previous = this.intents.put(record, volumes);
     const before = previous?.subscriptionId ?? null;
     if (before !== record.subscriptionId) {
       if (before !== null) this.#unlink(before, record.id);

@@ -1,15 +1,15 @@
-import { startCheckpointer } from './checkpointer.js';
-import { lockDatabaseFile } from './file-lock.js';
-import { packRecord } from '../memory/packed-extents.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { IntentRecord, Store, StoreReader, StoreTx } from '../../../app/ports/store.js';
 import type { IntentId } from '../../../domain/ids.js';
+import { packRecord } from '../memory/packed-extents.js';
 import { createReader, createTx } from '../memory/repositories.js';
 import { InMemoryState } from '../memory/state.js';
 import { UnitQueue } from '../memory/unit-queue.js';
+import { startCheckpointer } from './checkpointer.js';
+import { lockDatabaseFile } from './file-lock.js';
 import { migrate } from './schema.js';
 import { loadState } from './sqlite-loader.js';
 import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
@@ -136,9 +136,9 @@ function bulkLoad(
     db.transaction(() => {
       let n = 0;
       for (const given of records) {
-        const record = packRecord(given); // one packed buffer, shared by memory and the row
+        const record = packRecord(given); // one packed copy, shared by memory and the row
         persistence.putIntent(record);
-        replaced.push([record.id, state.putIntent(record)]);
+        replaced.push([record.id, state.putIntent(record, given.extents)]);
         if (++n % PROGRESS_EVERY === 0) onProgress?.(n);
       }
       if (n % PROGRESS_EVERY !== 0) onProgress?.(n);
