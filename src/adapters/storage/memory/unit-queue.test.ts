@@ -100,4 +100,72 @@ describe('UnitQueue', () => {
     await unit;
     assert.deepEqual(committer.calls, ['begin', 'unit', 'release', 'commit', 'read']);
   });
+
+  describe('with a committer that syncs asynchronously', () => {
+    /** A recorder whose durable() promises settle only when the test says so. */
+    function syncing() {
+      const syncs: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+      const committer: Committer & { calls: string[] } = {
+        ...recorder(),
+        durable: () =>
+          new Promise<void>((resolve, reject) => {
+            committer.calls.push('sync');
+            syncs.push({ resolve, reject });
+          }),
+      };
+      return { committer, syncs };
+    }
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('acknowledges a batch only once its sync completes, and runs the next batch meanwhile', async () => {
+      const { committer, syncs } = syncing();
+      const queue = new UnitQueue({ committer });
+      const acked: number[] = [];
+      const first = queue.transact(async () => 1).then((n) => acked.push(n));
+      await turn();
+      await turn();
+      assert.deepEqual(committer.calls, ['begin', 'unit', 'release', 'commit', 'sync']);
+      const second = queue.transact(async () => 2).then((n) => acked.push(n));
+      await turn();
+      await turn();
+      assert.deepEqual(committer.calls.slice(5), ['begin', 'unit', 'release', 'commit', 'sync'], 'the second batch ran before the first sync ended');
+      assert.deepEqual(acked, []);
+      // The second sync finishing first still acknowledges in commit order.
+      syncs[1]!.resolve();
+      await turn();
+      assert.deepEqual(acked, []);
+      syncs[0]!.resolve();
+      await Promise.all([first, second]);
+      assert.deepEqual(acked, [1, 2]);
+    });
+
+    it('a failed sync rejects its units and stops the store, however the disk error is classified', async () => {
+      const { committer, syncs } = syncing();
+      const events: unknown[] = [];
+      const queue = new UnitQueue({ committer, isFatal: () => false, onFailure: (e) => events.push(e) });
+      const unit = queue.transact(async () => 1);
+      await turn();
+      await turn();
+      const failure = new Error('EIO');
+      syncs[0]!.reject(failure);
+      await assert.rejects(unit, failure);
+      assert.deepEqual(events, [{ error: failure, units: 1, fatal: true }]);
+      await assert.rejects(queue.transact(async () => 1), /stopped after a storage failure/);
+      await assert.rejects(queue.read(async () => 1), /stopped after a storage failure/);
+    });
+
+    it('exclusive work waits until every earlier batch is durable', async () => {
+      const { committer, syncs } = syncing();
+      const queue = new UnitQueue({ committer });
+      const unit = queue.transact(async () => 1);
+      const exclusive = queue.exclusive(() => committer.calls.push('exclusive'));
+      await turn();
+      await turn();
+      await turn();
+      assert.equal(committer.calls.includes('exclusive'), false);
+      syncs[0]!.resolve();
+      await Promise.all([unit, exclusive]);
+      assert.deepEqual(committer.calls.slice(-2), ['sync', 'exclusive']);
+    });
+  });
 });

@@ -12,6 +12,12 @@ export interface Committer {
   endUnit(committed: boolean): void;
   commit(): void;
   rollback(): void;
+  /**
+   * When present, commit() makes a batch visible but not yet durable: the queue acknowledges
+   * the batch's units once this promise (asked right after the commit) resolves, and meanwhile
+   * runs the next batch. A rejection means the disk may have lost committed work: fatal.
+   */
+  readonly durable?: (() => Promise<void>) | undefined;
 }
 
 /** For stores without durability: every step is a no-op. */
@@ -50,7 +56,9 @@ const active = new AsyncLocalStorage<ActiveScope>();
  * Runs units of work one at a time, in arrival order, with group commit: every unit waiting
  * when a batch starts (up to `maxBatch`) runs inside one transaction, and all of them are
  * acknowledged only after its single commit. Reads never overlap a batch, so they see only
- * committed state. Work must not await anything but the store (no network, no timers):
+ * committed state. With a committer that syncs asynchronously (durable()), a batch is
+ * acknowledged once its sync completes while the next batch already runs: reads may then see
+ * a committed unit shortly before its writer hears back, as with any group commit. Work must not await anything but the store (no network, no timers):
  * the queue waits for it.
  */
 export class UnitQueue {
@@ -68,6 +76,8 @@ export class UnitQueue {
   #closed = false;
   #closing: Promise<void> | undefined;
   #failure: Error | undefined;
+  /** Settles when every committed batch so far is durable and acknowledged. */
+  #acknowledged: Promise<void> = Promise.resolve();
 
   constructor(options: UnitQueueOptions = {}) {
     this.#persistence = options.persistence;
@@ -156,6 +166,8 @@ export class UnitQueue {
       if (first === undefined) return;
       if (first.kind === 'exclusive') {
         this.#jobs.shift();
+        // Exclusive work (bulk loads, close) starts once everything before it is durable.
+        await this.#acknowledged;
         await this.#runExclusive(first);
       } else {
         let n = 1;
@@ -226,7 +238,22 @@ export class UnitQueue {
       this.#abort(error, done, [], this.#isFatal(error));
       return;
     }
-    for (const { job, value } of done) job.resolve(value);
+    const durable = this.#committer.durable?.();
+    if (durable === undefined) {
+      for (const { job, value } of done) job.resolve(value);
+      return;
+    }
+    // Acknowledge in commit order; a later batch's sync covers the earlier ones anyway.
+    const before = this.#acknowledged;
+    this.#acknowledged = Promise.all([before, durable]).then(
+      () => {
+        for (const { job, value } of done) job.resolve(value);
+      },
+      (error: unknown) => {
+        this.#fail(error, done.length, true);
+        for (const { job } of done) job.reject(error);
+      },
+    );
   }
 
   /** Rolls back the open transaction and every completed unit's memory changes; rejects them. */

@@ -9,6 +9,7 @@ import type {
 import type { ConstraintId, IntentId, SubscriptionId } from '../../../domain/ids.js';
 import type { Persistence } from '../memory/unit-of-work.js';
 import type { Committer } from '../memory/unit-queue.js';
+import type { WalSyncer } from './wal-syncer.js';
 import {
   AVAILABILITY_COLUMNS,
   CONSTRAINT_COLUMNS,
@@ -83,9 +84,11 @@ export class SqlitePersistence implements Persistence {
 
 /**
  * Group commit on one connection: BEGIN IMMEDIATE per batch, a SAVEPOINT per unit, one COMMIT
- * (one WAL fsync with synchronous=FULL) for the whole batch.
+ * for the whole batch. With a WalSyncer the COMMIT does not fsync (synchronous=OFF) and
+ * durable() waits for the WAL's fdatasync on the thread pool instead.
  */
 export class SqliteCommitter implements Committer {
+  readonly durable: (() => Promise<void>) | undefined;
   readonly #db: Database.Database;
   readonly #begin: Database.Statement;
   readonly #savepoint: Database.Statement;
@@ -94,8 +97,9 @@ export class SqliteCommitter implements Committer {
   readonly #commit: Database.Statement;
   readonly #rollback: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, syncer?: WalSyncer) {
     this.#db = db;
+    this.durable = syncer === undefined ? undefined : () => syncer.durable();
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#savepoint = db.prepare('SAVEPOINT unit');
     this.#release = db.prepare('RELEASE unit');
