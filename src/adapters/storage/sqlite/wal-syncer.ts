@@ -11,11 +11,15 @@
  * Checkpoints run on another connection with the default synchronous=FULL, which syncs the WAL
  * before copying it into the database and the database before the WAL may be reused.
  *
- * At most one fdatasync is in flight: commits that arrive meanwhile share the next one (group
- * commit of the fsyncs themselves). After a failed fdatasync the file's state is unknown, so
- * every later wait fails too.
+ * Each wait starts its own fdatasync, up to MAX_IN_FLIGHT at once (the file system merges
+ * concurrent syncs of one file into its journal commits, so a batch need not wait for an
+ * earlier batch's sync to end before its own starts); beyond that, waits share the next one.
+ * After a failed fdatasync the file's state is unknown, so every later wait fails too.
  */
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+
+/** fdatasyncs running at once (libuv's thread pool has 4 threads by default; leave some free). */
+const MAX_IN_FLIGHT = 3;
 
 interface Waiters {
   readonly promise: Promise<void>;
@@ -27,8 +31,8 @@ export class WalSyncer {
   readonly #walPath: string;
   #fd: number | undefined;
   #inode = 0;
-  #syncing = false;
-  /** Commits made since the running fdatasync started: they wait for the next one. */
+  #inFlight = 0;
+  /** Waits that found MAX_IN_FLIGHT syncs running: they share the next one. */
   #next: Waiters | undefined;
   #failure: Error | undefined;
 
@@ -41,7 +45,7 @@ export class WalSyncer {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     this.#next ??= waiters();
     const { promise } = this.#next;
-    if (!this.#syncing) this.#start();
+    if (this.#inFlight < MAX_IN_FLIGHT) this.#start();
     return promise;
   }
 
@@ -61,15 +65,15 @@ export class WalSyncer {
       this.#fail(error, batch);
       return;
     }
-    this.#syncing = true;
+    this.#inFlight++;
     fdatasync(fd, (error) => {
-      this.#syncing = false;
+      this.#inFlight--;
       if (error !== null) {
         this.#fail(error, batch);
         return;
       }
       batch.resolve();
-      if (this.#next !== undefined) this.#start();
+      if (this.#next !== undefined && this.#failure === undefined) this.#start();
     });
   }
 
@@ -87,7 +91,7 @@ export class WalSyncer {
   }
 
   #fail(error: unknown, batch: Waiters): void {
-    this.#failure = new Error(`Cannot make the write-ahead log ${this.#walPath} durable`, { cause: error });
+    this.#failure ??= new Error(`Cannot make the write-ahead log ${this.#walPath} durable`, { cause: error });
     batch.reject(this.#failure);
     this.#next?.reject(this.#failure);
     this.#next = undefined;
