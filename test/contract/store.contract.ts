@@ -139,11 +139,41 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await checkTwice(() =>
           read(async (r) => {
             const excluded = new Set(['ovn-2-0123456789abcdef']);
-            const found = await r.intents.findIntersecting([box()], { limit: 10, exclude: (i) => excluded.has(i.ovn) });
+            const found = await r.intents.findIntersecting([box()], { limit: 10, exclude: { ovns: excluded } });
             assert.deepEqual(ids(found).sort(), [intentId(1), intentId(3)]);
             assert.equal((await r.intents.findIntersecting([box()], { limit: 10 })).length, 3);
           }),
         );
+      });
+
+      it('exclude follows each intent\'s current OVN through updates and rolled-back updates', async () => {
+        await store.transact(async (tx) => {
+          for (const n of [1, 2]) await tx.intents.put(intent(n, { ovn: `ovn-${n}-0123456789abcdef` }));
+        });
+        const lacking = (ovns: string[], id?: number) =>
+          read(async (r) =>
+            ids(
+              await r.intents.findIntersecting([box()], {
+                limit: 10,
+                exclude: { ovns: new Set(ovns), ...(id === undefined ? {} : { id: intentId(id) }) },
+              }),
+            ).sort(),
+          );
+        // Same extents, new OVN: only the OVN changes in the index.
+        await store.transact(async (tx) => tx.intents.put(intent(1, { ovn: 'ovn-1-new-456789abcdef' })));
+        assert.deepEqual(await lacking(['ovn-1-0123456789abcdef']), [intentId(1), intentId(2)]);
+        assert.deepEqual(await lacking(['ovn-1-new-456789abcdef']), [intentId(2)]);
+        assert.deepEqual(await lacking([], 2), [intentId(1)]);
+        // A unit that fails puts the old OVN back.
+        await assert.rejects(
+          store.transact(async (tx) => {
+            await tx.intents.put(intent(2, { ovn: 'ovn-2-lost-56789abcdef' }));
+            throw new Error('refused');
+          }),
+          /refused/,
+        );
+        assert.deepEqual(await lacking(['ovn-2-lost-56789abcdef']), [intentId(1), intentId(2)]);
+        assert.deepEqual(await lacking(['ovn-2-0123456789abcdef', 'ovn-1-new-456789abcdef']), []);
       });
 
       it('delete() removes the record from get() and from searches; deleting a missing id is a no-op', async () => {

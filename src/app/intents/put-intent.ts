@@ -119,7 +119,7 @@ async function checkKey(tx: StoreTx, command: PutIntentCommand, withConstraints:
   // them out before the exact test, so only candidates for "missing" are tested.
   const lacking = await tx.intents.findIntersecting(command.extents, {
     limit: Number.MAX_SAFE_INTEGER,
-    exclude: (other) => other.id === command.id || key.has(other.ovn),
+    exclude: { id: command.id, ovns: key },
   });
   const downManagers = new Set<string>();
   for (const other of lacking) {

@@ -74,10 +74,10 @@ export interface SpatialSearch {
 
 export interface IntentSearch extends SpatialSearch {
   /**
-   * Intents for which this holds are left out, before any exact geometry test: a key check
-   * asks only for the intersecting intents whose OVN the key lacks.
+   * Intents left out, before any exact geometry test: the one with this id, and every one whose
+   * current OVN is in `ovns` (a key check asks only for the intersecting intents its key lacks).
    */
-  readonly exclude?: (intent: IntentRecord) => boolean;
+  readonly exclude?: { readonly id?: IntentId; readonly ovns?: ReadonlySet<string> };
 }
 
 export interface IntentReader {

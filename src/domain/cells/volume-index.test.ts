@@ -199,3 +199,22 @@ test('VolumeIndex.search() asks skip() before the exact test', () => {
   assert.deepEqual(found, []);
   assert.deepEqual(sorted(asked), ['sliver', 'square']);
 });
+
+test('VolumeIndex hands skip() each entry\'s current tag: insert, retag, remove and reuse', () => {
+  const index = new VolumeIndex();
+  const square = [vol(rect(0.06, 0.0, 0.08, 0.02))];
+  index.insert('a', square, 'v1');
+  index.insert('b', square);
+  const tags = (): Record<string, string | undefined> => {
+    const seen: Record<string, string | undefined> = {};
+    index.search(square, { limit: 10, skip: (id, tag) => ((seen[id] = tag), false) });
+    return seen;
+  };
+  assert.deepEqual(tags(), { a: 'v1', b: undefined });
+  assert.equal(index.retag('a', 'v2'), true);
+  assert.equal(index.retag('missing', 'v'), false);
+  assert.deepEqual(tags(), { a: 'v2', b: undefined });
+  index.remove('a');
+  index.insert('c', square); // reuses a's entry: no tag of a's may leak to it
+  assert.deepEqual(tags(), { b: undefined, c: undefined });
+});

@@ -20,11 +20,11 @@ export interface SearchOptions {
   /** Match on footprint and time only. */
   readonly ignoreAltitude?: boolean;
   /**
-   * Entries to leave out: an id for which skip(id) is true is never returned and costs no
-   * exact test (e.g. intents whose current OVN the caller already holds). Called at most once
-   * per id and search, before any exact test of that entry; it must not use the index.
+   * Entries to leave out: an id for which skip(id, tag) is true is never returned and costs no
+   * exact test (e.g. intents whose current OVN, their tag, the caller already holds). Called at
+   * most once per id and search, before any exact test of that entry; it must not use the index.
    */
-  readonly skip?: (id: string) => boolean;
+  readonly skip?: (id: string, tag: string | undefined) => boolean;
 }
 
 /** Tuning of the fine layer's grid (the benchmarks compare settings). */
@@ -45,6 +45,8 @@ export class VolumeIndex {
   private readonly ids = new Map<string, number>();
   /** @internal read by Search */
   entryIds: (string | undefined)[] = [];
+  /** @internal read by Search: each entry's tag (insert, retag), handed to skip(). */
+  entryTags: (string | undefined)[] = [];
   private entryHead = new Int32Array(1024);
   private readonly freeEntries: number[] = [];
   /** @internal read by Search */
@@ -79,7 +81,8 @@ export class VolumeIndex {
     return this.ids.has(id);
   }
 
-  insert(id: string, volumes: readonly Volume4D[]): void {
+  /** Adds an entry; `tag` is any string the owner wants skip() to see (e.g. a version). */
+  insert(id: string, volumes: readonly Volume4D[], tag?: string): void {
     if (this.ids.has(id)) throw new Error(`Cannot insert "${id}" into the volume index: it is already there`);
     const entry = this.freeEntries.pop() ?? this.entryIds.length;
     if (entry >= this.entryHead.length) this.entryHead = growInt32(this.entryHead, entry + 1);
@@ -101,7 +104,16 @@ export class VolumeIndex {
     }
     this.entryHead[entry] = head;
     this.entryIds[entry] = id;
+    this.entryTags[entry] = tag;
     this.ids.set(id, entry);
+  }
+
+  /** Replaces an entry's tag; false when the id is not in the index. */
+  retag(id: string, tag: string | undefined): boolean {
+    const entry = this.ids.get(id);
+    if (entry === undefined) return false;
+    this.entryTags[entry] = tag;
+    return true;
   }
 
   remove(id: string): boolean {
@@ -110,6 +122,7 @@ export class VolumeIndex {
     this.release(this.entryHead[entry] as number);
     this.entryHead[entry] = -1;
     this.entryIds[entry] = undefined;
+    this.entryTags[entry] = undefined;
     this.freeEntries.push(entry);
     this.ids.delete(id);
     return true;
@@ -188,7 +201,7 @@ class Search implements SlotSink {
   private limit = 0;
   private exact = true;
   private ignoreAltitude = false;
-  private skipEntry: ((id: string) => boolean) | undefined;
+  private skipEntry: ((id: string, tag: string | undefined) => boolean) | undefined;
   /** Entry stamps: decided (returned or skipped), or skip() consulted and answered no. */
   private decided = 0;
   private kept = 0;
@@ -281,13 +294,16 @@ class Search implements SlotSink {
       picked[m] = slot;
       pickedEntry[m++] = meta[slot * M_STRIDE + M_ENTRY] as number;
     }
-    // Pass 2: start the reads of the survivors' entry stamps, ids and vertices, all at once.
+    // Pass 2: start the reads of the survivors' entry stamps, ids, tags and vertices, all at once.
     const entryStamp = index.entryStamp;
     const entryIds = index.entryIds;
+    const entryTags = index.entryTags;
+    const tagged = this.skipEntry !== undefined;
     let touched = 0;
     for (let i = 0; i < m; i++) {
       const entry = pickedEntry[i] as number;
       touched += (entryStamp[entry] as number) + (entryIds[entry] as string).length + store.firstVertex(picked[i] as number);
+      if (tagged) touched += entryTags[entry]?.length ?? 0;
     }
     this.touched = touched;
     // Pass 3: the decisions, in slot order.
@@ -298,7 +314,7 @@ class Search implements SlotSink {
       if (stamp === decided) continue;
       const id = entryIds[entry] as string;
       if (this.skipEntry !== undefined && stamp !== this.kept) {
-        if (this.skipEntry(id)) {
+        if (this.skipEntry(id, entryTags[entry])) {
           entryStamp[entry] = decided;
           continue;
         }

@@ -44,13 +44,11 @@ class IntentsView implements IntentReader {
     assertOpen(this.scope);
     const exclude = search.exclude;
     if (exclude === undefined) return findInTable(this.state.intents, area, { limit: search.limit });
-    const byId = this.state.intents.byId;
+    const { id: excludedId, ovns } = exclude;
+    // The index keeps each intent's current OVN as its tag: no record is read to skip one.
     return findInTable(this.state.intents, area, {
       limit: search.limit,
-      skip: (id) => {
-        const intent = byId.get(id as IntentId);
-        return intent !== undefined && exclude(intent);
-      },
+      skip: (id, ovn) => id === excludedId || (ovns !== undefined && ovn !== undefined && ovns.has(ovn)),
     });
   }
 

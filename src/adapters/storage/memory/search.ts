@@ -15,7 +15,7 @@ export function findInTable<R extends { readonly id: string; readonly extents: r
     readonly ignoreAltitude?: boolean;
     readonly accept?: (record: R) => boolean;
     /** Ids left out before the exact test. */
-    readonly skip?: (id: string) => boolean;
+    readonly skip?: (id: string, tag: string | undefined) => boolean;
   },
 ): R[] {
   const limit = normalizeLimit(options.limit);

@@ -25,6 +25,12 @@ function samePacked(a: object & { readonly extents: readonly Volume4D[] }, b: ob
 export class IndexedTable<Id extends string, R extends { readonly id: Id; readonly extents: readonly Volume4D[] }> {
   readonly byId = new Map<Id, R>();
   readonly index = new VolumeIndex();
+  /** What the index keeps beside each record's id, for searches that skip on it (an intent's OVN). */
+  readonly #tagOf: ((record: R) => string) | undefined;
+
+  constructor(tagOf?: (record: R) => string) {
+    this.#tagOf = tagOf;
+  }
 
   /**
    * Inserts or replaces (keeping the extents packed); returns the record it replaced.
@@ -33,16 +39,19 @@ export class IndexedTable<Id extends string, R extends { readonly id: Id; readon
   put(given: R, volumes: readonly Volume4D[] = given.extents): R | undefined {
     const record = packRecord(given);
     const previous = this.byId.get(record.id);
+    const tag = this.#tagOf?.(record);
     if (previous === undefined) {
-      this.index.insert(record.id, volumes);
+      this.index.insert(record.id, volumes, tag);
     } else if (!samePacked(previous, record)) {
       this.index.remove(record.id);
       try {
-        this.index.insert(record.id, volumes);
+        this.index.insert(record.id, volumes, tag);
       } catch (error) {
-        this.index.insert(record.id, previous.extents);
+        this.index.insert(record.id, previous.extents, this.#tagOf?.(previous));
         throw error;
       }
+    } else {
+      this.index.retag(record.id, tag);
     }
     this.byId.set(record.id, record);
     return previous;
@@ -71,7 +80,7 @@ export class IndexedTable<Id extends string, R extends { readonly id: Id; readon
  * Records are immutable values: the state keeps the objects it is given and hands them out.
  */
 export class InMemoryState {
-  readonly intents = new IndexedTable<IntentId, IntentRecord>();
+  readonly intents = new IndexedTable<IntentId, IntentRecord>((intent) => intent.ovn);
   readonly constraints = new IndexedTable<ConstraintId, ConstraintRecord>();
   readonly subscriptions = new IndexedTable<SubscriptionId, SubscriptionRecord>();
   readonly availability = new Map<PartyId, AvailabilityRecord>();
