@@ -139,6 +139,21 @@ describe('UnitQueue', () => {
       assert.deepEqual(acked, [1, 2]);
     });
 
+    it('splits the waiting units in two when nothing is syncing, so one half syncs while the other runs', async () => {
+      const { committer, syncs } = syncing();
+      const queue = new UnitQueue({ committer });
+      const units = Array.from({ length: 10 }, (_, n) => queue.transact(async () => n));
+      for (let i = 0; i < 4; i++) await turn();
+      const commits = () => committer.calls.filter((c) => c === 'commit').length;
+      assert.equal(commits(), 2, 'the second half ran while the first half was syncing');
+      assert.deepEqual(
+        committer.calls.filter((c) => c === 'unit' || c === 'commit'),
+        ['unit', 'unit', 'unit', 'unit', 'unit', 'commit', 'unit', 'unit', 'unit', 'unit', 'unit', 'commit'],
+      );
+      for (const sync of syncs) sync.resolve();
+      assert.deepEqual(await Promise.all(units), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    });
+
     it('a failed sync rejects its units and stops the store, however the disk error is classified', async () => {
       const { committer, syncs } = syncing();
       const events: unknown[] = [];
