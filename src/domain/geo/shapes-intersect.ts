@@ -6,7 +6,7 @@
  * can only widen, never narrow, what counts as touching.
  */
 import { bandOf } from './edge-bands.js';
-import { pointInRing, pointSegmentDist2, segmentsWithin } from './planar.js';
+import { pointInRing, pointSegmentDist2, segmentsWithinAt } from './planar.js';
 import { CIRCLE, type PreparedShape, type ShapeView } from './prepared-shape.js';
 import {
   angleBetween, MAX_PROJECTION_ANGLE_RAD, tangentFrame, TOUCH_TOLERANCE_RAD, type TangentFrame,
@@ -173,7 +173,7 @@ function edgesNear(
         // Edges of p outside the box of s cannot come near it.
         if (Math.max(cx, dx) < sMinX - tol || Math.min(cx, dx) > sMaxX + tol) continue;
         if (Math.max(cy, dy) < sMinY - tol || Math.min(cy, dy) > sMaxY + tol) continue;
-        if (segmentsWithin(ax, ay, bx, by, cx, cy, dx, dy, tol)) return true;
+        if (segmentsWithinAt(xs, ys, j, i, px, py, l, k, tol)) return true;
       }
       continue;
     }
@@ -183,7 +183,7 @@ function edgesNear(
       for (let k = bands.start[b] as number, end = bands.start[b + 1] as number; k < end; k++) {
         const e = bands.edges[k] as number;
         const f = e + 1 === n ? 0 : e + 1;
-        if (segmentsWithin(ax, ay, bx, by, px[e] as number, py[e] as number, px[f] as number, py[f] as number, tol)) {
+        if (segmentsWithinAt(xs, ys, j, i, px, py, e, f, tol)) {
           return true;
         }
       }
