@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Store } from '../../src/app/ports/store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
-import { SCHEMA_VERSION } from '../../src/adapters/storage/sqlite/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/adapters/storage/sqlite/schema.js';
+import { INTENT_COLUMNS, SUBSCRIPTION_COLUMNS, intentToRow, subscriptionToRow } from '../../src/adapters/storage/sqlite/row-codecs.js';
 import { box, intent, intentId, subscription, subscriptionId } from './store-fixtures.js';
 import { describeStoreContract } from './store.contract.js';
 
@@ -51,7 +52,59 @@ describe('openSqliteStore()', () => {
       const db = new Database(h.path, { readonly: true });
       const rows = db.prepare('SELECT version FROM schema_version').all();
       db.close();
-      assert.deepEqual(rows, [{ version: SCHEMA_VERSION }]);
+      assert.deepEqual(rows, Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('migrates a version 1 database (id primary keys) and keeps every record readable and writable', async () => {
+    const h = harnessFor();
+    try {
+      mkdirSync(dirname(h.path), { recursive: true });
+      const db = new Database(h.path);
+      db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at_ms REAL NOT NULL)');
+      db.exec(MIGRATIONS[0]!.sql);
+      db.prepare('INSERT INTO schema_version VALUES (1, 0)').run();
+      const insert = (table: string, columns: readonly string[], row: readonly unknown[]) =>
+        db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(row);
+      for (const n of [1, 2, 3]) insert('intents', INTENT_COLUMNS, intentToRow(intent(n)));
+      insert('subscriptions', SUBSCRIPTION_COLUMNS, subscriptionToRow(subscription(1)));
+      db.close();
+
+      const store = await h.open();
+      assert.deepEqual(await store.read((r) => r.intents.get(intentId(2))), intent(2));
+      await store.transact(async (tx) => {
+        await tx.intents.put(intent(2, { version: 2, ovn: 'ovn-2-2' }));
+        await tx.intents.delete(intentId(3));
+        await tx.intents.put(intent(4));
+        await tx.subscriptions.put(subscription(1, { notificationIndex: 9 }));
+      });
+      await store.close();
+      const again = await h.open();
+      assert.deepEqual(await again.read((r) => r.intents.get(intentId(2))), intent(2, { version: 2, ovn: 'ovn-2-2' }));
+      assert.equal(await again.read((r) => r.intents.get(intentId(3))), undefined);
+      assert.deepEqual(await again.read((r) => r.intents.get(intentId(4))), intent(4));
+      assert.equal((await again.read((r) => r.subscriptions.get(subscriptionId(1))))?.notificationIndex, 9);
+      await again.close();
+      const check = new Database(h.path, { readonly: true });
+      assert.deepEqual(check.prepare('SELECT id FROM intents ORDER BY id').pluck().all(), [intentId(1), intentId(2), intentId(4)]);
+      check.close();
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('refuses a file where one id has two rows (changed outside Parley)', async () => {
+    const h = harnessFor();
+    try {
+      const store = await h.open();
+      await store.transact((tx) => tx.intents.put(intent(1)));
+      await store.close();
+      const db = new Database(h.path);
+      db.exec('INSERT INTO intents (id, manager, version, state, ovn, extents, uss_base_url, subscription_id, time_start_ms, time_end_ms, updated_at_ms) SELECT id, manager, version, state, ovn, extents, uss_base_url, subscription_id, time_start_ms, time_end_ms, updated_at_ms FROM intents');
+      db.close();
+      await assert.rejects(h.open(), /id 00000000-0000-4000-8000-000000000001 has more than one row/);
     } finally {
       await h.cleanup();
     }

@@ -69,11 +69,9 @@ class IntentsTx extends IntentsView implements IntentRepository {
     record = packRecord(record);
     const state = this.state;
     this.unit.change(
-      () => {
-        const previous = state.putIntent(record, volumes);
-        return () => state.restoreIntent(record.id, previous);
-      },
-      (p) => p.putIntent(record),
+      () => state.putIntent(record, volumes),
+      (previous) => state.restoreIntent(record.id, previous),
+      (p, previous) => p.putIntent(record, previous),
     );
   }
 
@@ -82,11 +80,9 @@ class IntentsTx extends IntentsView implements IntentRepository {
     const state = this.state;
     if (!state.intents.byId.has(id)) return;
     this.unit.change(
-      () => {
-        const previous = state.deleteIntent(id);
-        return () => state.restoreIntent(id, previous);
-      },
-      (p) => p.deleteIntent(id),
+      () => state.deleteIntent(id),
+      (previous) => state.restoreIntent(id, previous),
+      (p, previous) => previous !== undefined && p.deleteIntent(previous),
     );
   }
 }
@@ -116,11 +112,9 @@ class ConstraintsTx extends ConstraintsView implements ConstraintRepository {
     record = packRecord(record);
     const table = this.state.constraints;
     this.unit.change(
-      () => {
-        const previous = table.put(record, volumes);
-        return () => table.restore(record.id, previous);
-      },
-      (p) => p.putConstraint(record),
+      () => table.put(record, volumes),
+      (previous) => table.restore(record.id, previous),
+      (p, previous) => p.putConstraint(record, previous),
     );
   }
 
@@ -129,11 +123,9 @@ class ConstraintsTx extends ConstraintsView implements ConstraintRepository {
     const table = this.state.constraints;
     if (!table.byId.has(id)) return;
     this.unit.change(
-      () => {
-        const previous = table.delete(id);
-        return () => table.restore(id, previous);
-      },
-      (p) => p.deleteConstraint(id),
+      () => table.delete(id),
+      (previous) => table.restore(id, previous),
+      (p, previous) => previous !== undefined && p.deleteConstraint(previous),
     );
   }
 }
@@ -163,11 +155,9 @@ class SubscriptionsTx extends SubscriptionsView implements SubscriptionRepositor
     record = packRecord(record);
     const table = this.state.subscriptions;
     this.unit.change(
-      () => {
-        const previous = table.put(record, volumes);
-        return () => table.restore(record.id, previous);
-      },
-      (p) => p.putSubscription(record),
+      () => table.put(record, volumes),
+      (previous) => table.restore(record.id, previous),
+      (p, previous) => p.putSubscription(record, previous),
     );
   }
 
@@ -176,11 +166,9 @@ class SubscriptionsTx extends SubscriptionsView implements SubscriptionRepositor
     const table = this.state.subscriptions;
     if (!table.byId.has(id)) return;
     this.unit.change(
-      () => {
-        const previous = table.delete(id);
-        return () => table.restore(id, previous);
-      },
-      (p) => p.deleteSubscription(id),
+      () => table.delete(id),
+      (previous) => table.restore(id, previous),
+      (p, previous) => previous !== undefined && p.deleteSubscription(previous),
     );
   }
 }
@@ -202,10 +190,8 @@ class AvailabilityTx extends AvailabilityView implements AvailabilityRepository 
   async put(record: AvailabilityRecord): Promise<void> {
     const state = this.state;
     this.unit.change(
-      () => {
-        const previous = state.putAvailability(record);
-        return () => state.restoreAvailability(record.ussId, previous);
-      },
+      () => state.putAvailability(record),
+      (previous) => state.restoreAvailability(record.ussId, previous),
       (p) => p.putAvailability(record),
     );
   }
@@ -222,10 +208,8 @@ class ReportsTx implements ReportRepository {
   async put(record: ReportRecord): Promise<void> {
     const state = this.state;
     this.unit.change(
-      () => {
-        const previous = state.putReport(record);
-        return () => state.restoreReport(record.id, previous);
-      },
+      () => state.putReport(record),
+      (previous) => state.restoreReport(record.id, previous),
       (p) => p.putReport(record),
     );
   }

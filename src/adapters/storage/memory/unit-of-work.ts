@@ -5,19 +5,19 @@ import type {
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
-import type { ConstraintId, IntentId, SubscriptionId } from '../../../domain/ids.js';
 
 /**
  * Where a durable store writes each change, synchronously, inside the open transaction.
- * The memory store has none.
+ * The memory store has none. Puts get the record they replace (undefined for a new one) and
+ * deletes the record they remove: the stored copy in memory, which knows where its row is.
  */
 export interface Persistence {
-  putIntent(record: IntentRecord): void;
-  deleteIntent(id: IntentId): void;
-  putConstraint(record: ConstraintRecord): void;
-  deleteConstraint(id: ConstraintId): void;
-  putSubscription(record: SubscriptionRecord): void;
-  deleteSubscription(id: SubscriptionId): void;
+  putIntent(record: IntentRecord, previous: IntentRecord | undefined): void;
+  deleteIntent(previous: IntentRecord): void;
+  putConstraint(record: ConstraintRecord, previous: ConstraintRecord | undefined): void;
+  deleteConstraint(previous: ConstraintRecord): void;
+  putSubscription(record: SubscriptionRecord, previous: SubscriptionRecord | undefined): void;
+  deleteSubscription(previous: SubscriptionRecord): void;
   putAvailability(record: AvailabilityRecord): void;
   putReport(record: ReportRecord): void;
 }
@@ -53,19 +53,23 @@ export class UnitOfWork implements Scope {
     return this.#open;
   }
 
-  /** `apply` changes memory and returns how to undo it; `persist` writes it durably. */
-  change(apply: () => Undo, persist?: (persistence: Persistence) => void): void {
+  /**
+   * `apply` changes memory and returns what it replaced, `undo` puts that back, and `persist`
+   * writes the change durably (given what it replaced).
+   */
+  change<P>(apply: () => P, undo: (previous: P) => void, persist?: (persistence: Persistence, previous: P) => void): void {
     assertOpen(this);
-    const undo = apply();
+    const previous = apply();
+    const undoIt = (): void => undo(previous);
     if (this.persistence !== undefined && persist !== undefined) {
       try {
-        persist(this.persistence);
+        persist(this.persistence, previous);
       } catch (error) {
-        undo();
+        undoIt();
         throw error;
       }
     }
-    this.#undo.push(undo);
+    this.#undo.push(undoIt);
   }
 
   /** Ends the window in which repositories accept calls; the undo log stays for rollback. */

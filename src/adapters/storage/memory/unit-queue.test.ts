@@ -22,12 +22,15 @@ function recorder(failCommit?: Error): Committer & { calls: string[] } {
 
 /** Sets `key` in `map` through the unit, so that rollback restores it. */
 function set(unit: UnitOfWork, map: Map<string, number>, key: string, value: number): void {
-  unit.change(() => {
-    const had = map.has(key);
-    const old = map.get(key);
-    map.set(key, value);
-    return () => (had ? map.set(key, old!) : map.delete(key));
-  });
+  unit.change(
+    () => {
+      const had = map.has(key);
+      const old = map.get(key);
+      map.set(key, value);
+      return { had, old };
+    },
+    ({ had, old }) => (had ? map.set(key, old!) : map.delete(key)),
+  );
 }
 
 describe('UnitQueue', () => {

@@ -2,8 +2,10 @@ import type Database from 'better-sqlite3';
 
 /*
  * The SQLite schema, as an ordered list of migrations recorded in `schema_version`.
- * Only primary keys are indexed: every row is loaded into memory at open, and all searches
- * run there. Volumes are Float64 BLOBs (volume-codec.ts); times are REAL epoch milliseconds,
+ * Every row is loaded into memory at open, and all searches and lookups run there: the
+ * intents, constraints and subscriptions tables have no index at all beyond their rowid
+ * (`row`), which memory keeps with each record (row-ids.ts); ids are unique because the single
+ * broker that holds the file keeps them so, and the loader refuses a file where they are not. Volumes are Float64 BLOBs (volume-codec.ts); times are REAL epoch milliseconds,
  * which keep ±Infinity; booleans are 0/1.
  */
 interface Migration {
@@ -11,7 +13,8 @@ interface Migration {
   readonly sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [
+/** @internal exported for the migration tests */
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -65,6 +68,62 @@ const MIGRATIONS: readonly Migration[] = [
         body TEXT NOT NULL,
         created_at_ms REAL NOT NULL
       );
+    `,
+  },
+  {
+    // Version 2: no index on id for the three indexed tables (appends instead of random index writes).
+    version: 2,
+    sql: `
+      CREATE TABLE intents_v2 (
+        row INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        manager TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        ovn TEXT NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        subscription_id TEXT,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      INSERT INTO intents_v2 (id, manager, version, state, ovn, extents, uss_base_url, subscription_id, time_start_ms, time_end_ms, updated_at_ms) SELECT id, manager, version, state, ovn, extents, uss_base_url, subscription_id, time_start_ms, time_end_ms, updated_at_ms FROM intents;
+      DROP TABLE intents;
+      ALTER TABLE intents_v2 RENAME TO intents;
+      CREATE TABLE constraints_v2 (
+        row INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        manager TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        ovn TEXT NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      INSERT INTO constraints_v2 (id, manager, version, ovn, extents, uss_base_url, time_start_ms, time_end_ms, updated_at_ms) SELECT id, manager, version, ovn, extents, uss_base_url, time_start_ms, time_end_ms, updated_at_ms FROM constraints;
+      DROP TABLE constraints;
+      ALTER TABLE constraints_v2 RENAME TO constraints;
+      CREATE TABLE subscriptions_v2 (
+        row INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        manager TEXT NOT NULL,
+        version TEXT NOT NULL,
+        notification_index INTEGER NOT NULL,
+        extents BLOB NOT NULL,
+        uss_base_url TEXT NOT NULL,
+        notify_for_intents INTEGER NOT NULL,
+        notify_for_constraints INTEGER NOT NULL,
+        implicit INTEGER NOT NULL,
+        time_start_ms REAL NOT NULL,
+        time_end_ms REAL NOT NULL,
+        updated_at_ms REAL NOT NULL
+      );
+      INSERT INTO subscriptions_v2 (id, manager, version, notification_index, extents, uss_base_url, notify_for_intents, notify_for_constraints, implicit, time_start_ms, time_end_ms, updated_at_ms) SELECT id, manager, version, notification_index, extents, uss_base_url, notify_for_intents, notify_for_constraints, implicit, time_start_ms, time_end_ms, updated_at_ms FROM subscriptions;
+      DROP TABLE subscriptions;
+      ALTER TABLE subscriptions_v2 RENAME TO subscriptions;
     `,
   },
 ];

@@ -13,9 +13,22 @@ import {
   subscriptionFromRow,
   type Row,
 } from './row-codecs.js';
+import { setRow } from './row-ids.js';
 
 function rows(db: Database.Database, table: string, columns: readonly string[]): IterableIterator<Row> {
   return db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw(true).iterate() as IterableIterator<Row>;
+}
+
+/** Rows of a table found by rowid: the columns, then `row` (read by withRow). */
+function rowsWithRowid(db: Database.Database, table: string, columns: readonly string[]): IterableIterator<Row> {
+  return rows(db, table, [...columns, 'row']);
+}
+
+/** The record, told where its row is; refuses a second row for one id. */
+function withRow<R extends { readonly id: string }>(record: R, row: Row, loaded: { has(id: string): boolean }, table: string): R {
+  if (loaded.has(record.id)) throw new Error(`Cannot load ${table}: id ${record.id} has more than one row (the file was changed outside Parley)`);
+  setRow(record, row[row.length - 1] as number);
+  return record;
 }
 
 /** How often a long load reports progress, in intent rows. */
@@ -32,12 +45,17 @@ export function loadState(
 ): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number } {
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
-    for (const row of rows(db, 'subscriptions', SUBSCRIPTION_COLUMNS)) state.subscriptions.put(subscriptionFromRow(row));
-    for (const row of rows(db, 'constraints', CONSTRAINT_COLUMNS)) state.constraints.put(constraintFromRow(row));
+    const { subscriptions, constraints, intents } = state;
+    for (const row of rowsWithRowid(db, 'subscriptions', SUBSCRIPTION_COLUMNS)) {
+      subscriptions.put(withRow(subscriptionFromRow(row), row, subscriptions.byId, 'subscriptions'));
+    }
+    for (const row of rowsWithRowid(db, 'constraints', CONSTRAINT_COLUMNS)) {
+      constraints.put(withRow(constraintFromRow(row), row, constraints.byId, 'constraints'));
+    }
     const total = onProgress === undefined ? 0 : (db.prepare('SELECT COUNT(*) FROM intents').pluck().get() as number);
     let loaded = 0;
-    for (const row of rows(db, 'intents', INTENT_COLUMNS)) {
-      state.putIntent(intentFromRow(row));
+    for (const row of rowsWithRowid(db, 'intents', INTENT_COLUMNS)) {
+      state.putIntent(withRow(intentFromRow(row), row, intents.byId, 'intents'));
       if (++loaded % PROGRESS_EVERY === 0) onProgress?.(loaded, total);
     }
     for (const row of rows(db, 'availability', AVAILABILITY_COLUMNS)) state.putAvailability(availabilityFromRow(row));

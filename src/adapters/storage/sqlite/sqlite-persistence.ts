@@ -6,7 +6,6 @@ import type {
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
-import type { ConstraintId, IntentId, SubscriptionId } from '../../../domain/ids.js';
 import type { Persistence } from '../memory/unit-of-work.js';
 import type { Committer } from '../memory/unit-queue.js';
 import type { WalSyncer } from './wal-syncer.js';
@@ -21,56 +20,85 @@ import {
   intentToRow,
   reportToRow,
   subscriptionToRow,
+  type Row,
 } from './row-codecs.js';
+import { rowOf, setRow } from './row-ids.js';
 
 function upsert(db: Database.Database, table: string, columns: readonly string[]): Database.Statement {
   return db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
 }
 
+/** Rows of a table without an id index, found by the rowid memory keeps with each record (row-ids.ts). */
+class RowTable<R extends { readonly id: string }> {
+  readonly #insert: Database.Statement;
+  readonly #update: Database.Statement;
+  readonly #delete: Database.Statement;
+  readonly #toRow: (record: R) => Row;
+  readonly #what: string;
+
+  constructor(db: Database.Database, table: string, columns: readonly string[], toRow: (record: R) => Row) {
+    this.#insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    this.#update = db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE row = ?`);
+    this.#delete = db.prepare(`DELETE FROM ${table} WHERE row = ?`);
+    this.#toRow = toRow;
+    this.#what = table;
+  }
+
+  put(record: R, previous: R | undefined): void {
+    const values = this.#toRow(record);
+    if (previous === undefined) {
+      setRow(record, this.#insert.run(values).lastInsertRowid);
+      return;
+    }
+    const row = rowOf(previous, `${this.#what} ${previous.id}`);
+    const { changes } = this.#update.run([...values, row]);
+    if (changes !== 1) throw new Error(`Cannot update ${this.#what} ${record.id}: its row ${row} is missing`);
+    setRow(record, row);
+  }
+
+  delete(previous: R): void {
+    this.#delete.run(rowOf(previous, `${this.#what} ${previous.id}`));
+  }
+}
+
 /** Writes each change with a cached prepared statement, synchronously, in the open transaction. */
 export class SqlitePersistence implements Persistence {
-  readonly #putIntent: Database.Statement;
-  readonly #deleteIntent: Database.Statement;
-  readonly #putConstraint: Database.Statement;
-  readonly #deleteConstraint: Database.Statement;
-  readonly #putSubscription: Database.Statement;
-  readonly #deleteSubscription: Database.Statement;
+  readonly #intents: RowTable<IntentRecord>;
+  readonly #constraints: RowTable<ConstraintRecord>;
+  readonly #subscriptions: RowTable<SubscriptionRecord>;
   readonly #putAvailability: Database.Statement;
   readonly #putReport: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.#putIntent = upsert(db, 'intents', INTENT_COLUMNS);
-    this.#deleteIntent = db.prepare('DELETE FROM intents WHERE id = ?');
-    this.#putConstraint = upsert(db, 'constraints', CONSTRAINT_COLUMNS);
-    this.#deleteConstraint = db.prepare('DELETE FROM constraints WHERE id = ?');
-    this.#putSubscription = upsert(db, 'subscriptions', SUBSCRIPTION_COLUMNS);
-    this.#deleteSubscription = db.prepare('DELETE FROM subscriptions WHERE id = ?');
+    this.#intents = new RowTable(db, 'intents', INTENT_COLUMNS, intentToRow);
+    this.#constraints = new RowTable(db, 'constraints', CONSTRAINT_COLUMNS, constraintToRow);
+    this.#subscriptions = new RowTable(db, 'subscriptions', SUBSCRIPTION_COLUMNS, subscriptionToRow);
     this.#putAvailability = upsert(db, 'availability', AVAILABILITY_COLUMNS);
     this.#putReport = upsert(db, 'reports', REPORT_COLUMNS);
   }
 
-  putIntent(record: IntentRecord): void {
-    this.#putIntent.run(intentToRow(record));
+  putIntent(record: IntentRecord, previous: IntentRecord | undefined): void {
+    this.#intents.put(record, previous);
   }
 
-  deleteIntent(id: IntentId): void {
-    this.#deleteIntent.run(id);
+  deleteIntent(previous: IntentRecord): void {
+    this.#intents.delete(previous);
   }
 
-  putConstraint(record: ConstraintRecord): void {
-    this.#putConstraint.run(constraintToRow(record));
+  putConstraint(record: ConstraintRecord, previous: ConstraintRecord | undefined): void {
+    this.#constraints.put(record, previous);
   }
 
-  deleteConstraint(id: ConstraintId): void {
-    this.#deleteConstraint.run(id);
+  deleteConstraint(previous: ConstraintRecord): void {
+    this.#constraints.delete(previous);
   }
 
-  putSubscription(record: SubscriptionRecord): void {
-    this.#putSubscription.run(subscriptionToRow(record));
+  putSubscription(record: SubscriptionRecord, previous: SubscriptionRecord | undefined): void {
+    this.#subscriptions.put(record, previous);
   }
 
-  deleteSubscription(id: SubscriptionId): void {
-    this.#deleteSubscription.run(id);
+  deleteSubscription(previous: SubscriptionRecord): void {
+    this.#subscriptions.delete(previous);
   }
 
   putAvailability(record: AvailabilityRecord): void {

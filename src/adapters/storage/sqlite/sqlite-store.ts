@@ -147,8 +147,9 @@ function bulkLoad(
       let n = 0;
       for (const given of records) {
         const record = packRecord(given); // one packed copy, shared by memory and the row
-        persistence.putIntent(record);
-        replaced.push([record.id, state.putIntent(record, given.extents)]);
+        const previous = state.putIntent(record, given.extents);
+        replaced.push([record.id, previous]);
+        persistence.putIntent(record, previous);
         if (++n % PROGRESS_EVERY === 0) onProgress?.(n);
       }
       if (n % PROGRESS_EVERY !== 0) onProgress?.(n);
