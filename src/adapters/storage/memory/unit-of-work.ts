@@ -53,6 +53,11 @@ export class UnitOfWork implements Scope {
     return this.#open;
   }
 
+  /** Did this unit change anything (so far)? */
+  get changed(): boolean {
+    return this.#undo.length > 0;
+  }
+
   /**
    * `apply` changes memory and returns what it replaced, `undo` puts that back, and `persist`
    * writes the change durably (given what it replaced).

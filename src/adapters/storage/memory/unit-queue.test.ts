@@ -123,12 +123,13 @@ describe('UnitQueue', () => {
     it('acknowledges a batch only once its sync completes, and runs the next batch meanwhile', async () => {
       const { committer, syncs } = syncing();
       const queue = new UnitQueue({ committer });
+      const map = new Map<string, number>();
       const acked: number[] = [];
-      const first = queue.transact(async () => 1).then((n) => acked.push(n));
+      const first = queue.transact(async (unit) => (set(unit, map, 'a', 1), 1)).then((n) => acked.push(n));
       await turn();
       await turn();
       assert.deepEqual(committer.calls, ['begin', 'unit', 'release', 'commit', 'sync']);
-      const second = queue.transact(async () => 2).then((n) => acked.push(n));
+      const second = queue.transact(async (unit) => (set(unit, map, 'b', 2), 2)).then((n) => acked.push(n));
       await turn();
       await turn();
       assert.deepEqual(committer.calls.slice(5), ['begin', 'unit', 'release', 'commit', 'sync'], 'the second batch ran before the first sync ended');
@@ -145,7 +146,8 @@ describe('UnitQueue', () => {
     it('splits the waiting units in two when nothing is syncing, so one half syncs while the other runs', async () => {
       const { committer, syncs } = syncing();
       const queue = new UnitQueue({ committer });
-      const units = Array.from({ length: 10 }, (_, n) => queue.transact(async () => n));
+      const map = new Map<string, number>();
+      const units = Array.from({ length: 10 }, (_, n) => queue.transact(async (unit) => (set(unit, map, `k${n}`, n), n)));
       for (let i = 0; i < 4; i++) await turn();
       const commits = () => committer.calls.filter((c) => c === 'commit').length;
       assert.equal(commits(), 2, 'the second half ran while the first half was syncing');
@@ -157,11 +159,73 @@ describe('UnitQueue', () => {
       assert.deepEqual(await Promise.all(units), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     });
 
+    it('a batch that changed nothing does not sync, but is answered after the batches before it', async () => {
+      const { committer, syncs } = syncing();
+      const queue = new UnitQueue({ committer });
+      const map = new Map<string, number>();
+      const answered: string[] = [];
+      const writer = queue.transact(async (unit) => set(unit, map, 'k', 1)).then(() => answered.push('writer'));
+      await turn();
+      await turn();
+      const reader = queue.transact(async () => map.get('k')).then((v) => answered.push(`reader saw ${v}`));
+      await turn();
+      await turn();
+      assert.equal(committer.calls.filter((c) => c === 'sync').length, 1, 'only the writing batch syncs');
+      assert.deepEqual(answered, []);
+      syncs[0]!.resolve();
+      await Promise.all([writer, reader]);
+      assert.deepEqual(answered, ['writer', 'reader saw 1']);
+    });
+
+    it('a batch the committer makes durable inline is answered at once, after the batches still syncing', async () => {
+      const syncs: Array<{ resolve: () => void }> = [];
+      const calls: string[] = [];
+      // Batches of two or more changed units sync on the "pool"; single ones inline.
+      const committer: Committer = {
+        ...recorder(),
+        durable: (changed) => {
+          calls.push(`durable ${changed}`);
+          if (changed === 1) return undefined;
+          return new Promise<void>((resolve) => syncs.push({ resolve }));
+        },
+      };
+      const queue = new UnitQueue({ committer });
+      const map = new Map<string, number>();
+      const answered: string[] = [];
+      const alone = queue.transact(async (unit) => set(unit, map, 'a', 1)).then(() => answered.push('alone'));
+      await alone;
+      assert.deepEqual(answered, ['alone']);
+      const pair = [1, 2].map((n) => queue.transact(async (unit) => set(unit, map, `p${n}`, n)).then(() => answered.push(`pair ${n}`)));
+      await turn();
+      await turn();
+      const after = queue.transact(async (unit) => set(unit, map, 'b', 1)).then(() => answered.push('after'));
+      await turn();
+      await turn();
+      assert.deepEqual(calls, ['durable 1', 'durable 2', 'durable 1']);
+      assert.deepEqual(answered, ['alone'], 'the inline batch waits for the pair still syncing');
+      syncs[0]!.resolve();
+      await Promise.all([...pair, after]);
+      assert.deepEqual(answered, ['alone', 'pair 1', 'pair 2', 'after']);
+    });
+
+    it('an inline sync that throws rejects its units and stops the store', async () => {
+      const failure = new Error('EIO');
+      const committer: Committer = {
+        ...recorder(),
+        durable: () => {
+          throw failure;
+        },
+      };
+      const queue = new UnitQueue({ committer });
+      await assert.rejects(queue.transact(async (unit) => set(unit, new Map(), 'k', 1)), failure);
+      await assert.rejects(queue.transact(async () => 1), /stopped after a storage failure/);
+    });
+
     it('a failed sync rejects its units and stops the store, however the disk error is classified', async () => {
       const { committer, syncs } = syncing();
       const events: unknown[] = [];
       const queue = new UnitQueue({ committer, isFatal: () => false, onFailure: (e) => events.push(e) });
-      const unit = queue.transact(async () => 1);
+      const unit = queue.transact(async (u) => (set(u, new Map(), 'k', 1), 1));
       await turn();
       await turn();
       const failure = new Error('EIO');
@@ -175,7 +239,7 @@ describe('UnitQueue', () => {
     it('exclusive work waits until every earlier batch is durable', async () => {
       const { committer, syncs } = syncing();
       const queue = new UnitQueue({ committer });
-      const unit = queue.transact(async () => 1);
+      const unit = queue.transact(async (u) => (set(u, new Map(), 'k', 1), 1));
       const exclusive = queue.exclusive(() => committer.calls.push('exclusive'));
       await turn();
       await turn();

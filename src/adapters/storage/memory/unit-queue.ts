@@ -13,11 +13,13 @@ export interface Committer {
   commit(): void;
   rollback(): void;
   /**
-   * When present, commit() makes a batch visible but not yet durable: the queue acknowledges
-   * the batch's units once this promise (asked right after the commit) resolves, and meanwhile
-   * runs the next batch. A rejection means the disk may have lost committed work: fatal.
+   * When present, commit() makes a batch visible but not yet durable, and the queue asks this
+   * right after the commit (with the number of units that changed something). It either makes
+   * the batch durable before returning (undefined; throws if it cannot), or returns a promise:
+   * the queue then runs the next batch and acknowledges this one's units once it resolves.
+   * A failure means the disk may have lost committed work: fatal.
    */
-  readonly durable?: (() => Promise<void>) | undefined;
+  readonly durable?: ((changedUnits: number) => Promise<void> | undefined) | undefined;
 }
 
 /** For stores without durability: every step is a no-op. */
@@ -245,11 +247,28 @@ export class UnitQueue {
       this.#abort(error, done, [], this.#isFatal(error));
       return;
     }
-    const durable = this.#committer.durable?.();
-    if (durable === undefined) {
+    if (this.#committer.durable === undefined) {
       for (const { job, value } of done) job.resolve(value);
       return;
     }
+    // A batch that changed nothing (every unit refused, say) has nothing to sync: its answers
+    // wait only for the batches before it, whose state they may have seen.
+    let changed = 0;
+    for (const { unit } of done) if (unit.changed) changed++;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = changed > 0 ? this.#committer.durable(changed) : undefined;
+    } catch (error) {
+      this.#fail(error, done.length, true);
+      for (const { job } of done) job.reject(error);
+      return;
+    }
+    if (pending === undefined && this.#syncing === 0) {
+      // Durable already (or nothing to sync) and no earlier batch still syncing: answer now.
+      for (const { job, value } of done) job.resolve(value);
+      return;
+    }
+    const durable = pending ?? Promise.resolve();
     // Acknowledge in commit order; a later batch's sync covers the earlier ones anyway.
     const before = this.#acknowledged;
     this.#syncing++;

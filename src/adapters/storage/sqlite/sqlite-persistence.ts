@@ -111,12 +111,23 @@ export class SqlitePersistence implements Persistence {
 }
 
 /**
+ * Batches with at least this many changed units sync the WAL on the thread pool while the
+ * next batch runs; smaller ones sync inline and are answered in the same turn, before any
+ * other request runs. A checked write costs ~0.15 ms of the thread at a million references
+ * and an fdatasync ~0.25 ms, so below four writes there is little to overlap, and answering a
+ * small batch late costs more: with eight USSs writing in one area, the others' requests were
+ * meanwhile judged against an OVN none of them had heard of, and a quarter fewer writes per
+ * second were accepted.
+ */
+const SYNC_ON_POOL_FROM = 4;
+
+/**
  * Group commit on one connection: BEGIN IMMEDIATE per batch, a SAVEPOINT per unit, one COMMIT
  * for the whole batch. With a WalSyncer the COMMIT does not fsync (synchronous=OFF) and
- * durable() waits for the WAL's fdatasync on the thread pool instead.
+ * durable() syncs the WAL itself: inline for small batches, on the thread pool for large ones.
  */
 export class SqliteCommitter implements Committer {
-  readonly durable: (() => Promise<void>) | undefined;
+  readonly durable: ((changedUnits: number) => Promise<void> | undefined) | undefined;
   readonly #db: Database.Database;
   readonly #begin: Database.Statement;
   readonly #savepoint: Database.Statement;
@@ -127,7 +138,14 @@ export class SqliteCommitter implements Committer {
 
   constructor(db: Database.Database, syncer?: WalSyncer) {
     this.#db = db;
-    this.durable = syncer === undefined ? undefined : () => syncer.durable();
+    this.durable =
+      syncer === undefined
+        ? undefined
+        : (changedUnits) => {
+            if (changedUnits >= SYNC_ON_POOL_FROM) return syncer.durable();
+            syncer.syncNow();
+            return undefined;
+          };
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#savepoint = db.prepare('SAVEPOINT unit');
     this.#release = db.prepare('RELEASE unit');

@@ -38,5 +38,26 @@ describe('WalSyncer', () => {
     const syncer = new WalSyncer(join(dir, 'missing.sqlite'));
     await assert.rejects(syncer.durable(), /Cannot make the write-ahead log .*missing\.sqlite-wal durable/);
     await assert.rejects(syncer.durable(), /Cannot make the write-ahead log/);
+    assert.throws(() => syncer.syncNow(), /Cannot make the write-ahead log/);
+    const inline = new WalSyncer(join(dir, 'missing-too.sqlite'));
+    assert.throws(() => inline.syncNow(), /missing-too\.sqlite-wal durable/);
+    await assert.rejects(inline.durable(), /missing-too\.sqlite-wal durable/);
+  });
+
+  it('syncNow() returns once the WAL is synced, on the calling thread', () => {
+    const path = join(dir, 'b.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    const syncer = new WalSyncer(path);
+    try {
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      syncer.syncNow();
+      syncer.syncNow();
+    } finally {
+      syncer.close();
+      db.close();
+    }
   });
 });

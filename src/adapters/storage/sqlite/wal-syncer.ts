@@ -16,7 +16,7 @@
  * earlier batch's sync to end before its own starts); beyond that, waits share the next one.
  * After a failed fdatasync the file's state is unknown, so every later wait fails too.
  */
-import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, statSync } from 'node:fs';
 
 /** fdatasyncs running at once (libuv's thread pool has 4 threads by default; leave some free). */
 const MAX_IN_FLIGHT = 3;
@@ -53,6 +53,18 @@ export class WalSyncer {
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+  }
+
+  /** The same on the calling thread: returns once durable, throws (for good) if it cannot be. */
+  syncNow(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    try {
+      fdatasyncSync(this.#walFd());
+    } catch (error) {
+      const failed = waiters();
+      this.#fail(error, failed);
+      throw this.#failure;
+    }
   }
 
   #start(): void {
