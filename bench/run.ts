@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_USAGE, runLogBench } from './log/log-bench.js';
 import { runStrategic } from './strategic/run-strategic.js';
 import { STRATEGIC_USAGE, UsageError } from './strategic/strategic-options.js';
 import { CACHE_DIR, REPO_ROOT, ensureGeneratedWorkload } from './strategic/workload-files.js';
@@ -15,7 +16,8 @@ const USAGE = `usage: npm run bench -- <benchmark> [options]
 benchmarks:
   strategic   broker end to end on a deconf-workload/1 file: in-process queries and checked
               writes, HTTP on loopback, memory (see: npm run bench -- strategic --help)
-  index       VolumeIndex micro-benchmark (bench/index-micro.ts)`;
+  index       VolumeIndex micro-benchmark (bench/index-micro.ts)
+  log         the verifiable log: hashing, tree appends, broker appends, proofs (--entries N)`;
 
 /**
  * Points index-micro at the seed-1 files (1M refs, 10k queries, 10k writes) the strategic
@@ -51,6 +53,18 @@ async function main(argv: readonly string[]): Promise<number> {
           return 2;
         }
         process.stderr.write(`bench strategic: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        return 1;
+      }
+      return 0;
+    case 'log':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stderr.write(`${LOG_USAGE}\n`);
+        return 0;
+      }
+      try {
+        await runLogBench(rest);
+      } catch (error) {
+        process.stderr.write(`bench log: ${error instanceof Error ? error.message : String(error)}\n${LOG_USAGE}\n`);
         return 1;
       }
       return 0;

@@ -14,6 +14,8 @@ import { createTokenSigner, type TokenSigner } from '../../src/adapters/cli/sign
 import { createAuthenticator } from '../../src/adapters/http/auth.js';
 import { buildServer } from '../../src/adapters/http/build-server.js';
 import { createMetricsRegistry } from '../../src/adapters/http/native/metrics.js';
+import { cryptoCommitments } from '../../src/adapters/crypto/commitments.js';
+import { ephemeralLogSigner } from '../../src/adapters/crypto/log-key-file.js';
 import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
 import { openSqliteStore, type SqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type BrokerContext } from '../../src/app/broker-context.js';
@@ -56,7 +58,7 @@ export async function openBenchBroker(options: {
 }): Promise<BenchBroker> {
   const { dir, dbPath } = options.at ?? createBenchDir();
   const store = await openSqliteStore({ path: dbPath, synchronous: options.synchronous });
-  const ctx: BrokerContext = { store, clock: new FixedClock(options.nowMs), ids: cryptoIdSource, limits: DEFAULT_LIMITS };
+  const ctx: BrokerContext = { store, clock: new FixedClock(options.nowMs), ids: cryptoIdSource, limits: DEFAULT_LIMITS, commitments: cryptoCommitments };
   const { privateJwk, publicJwk } = await generateSigningKey('EdDSA');
   const signer: TokenSigner = await createTokenSigner(privateJwk);
   let app: FastifyInstance | undefined;
@@ -76,6 +78,7 @@ export async function openBenchBroker(options: {
         logger: pino({ level: 'silent' }),
         allowHttpBaseUrls: false,
         metrics: createMetricsRegistry(),
+        logSigner: ephemeralLogSigner('parley-bench'),
       });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, url };

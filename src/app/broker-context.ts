@@ -3,6 +3,7 @@
  * Built once in main/ and passed down; use cases never read the environment or the clock.
  */
 import type { Clock } from './ports/clock.js';
+import type { Commitments } from './ports/commitments.js';
 import type { IdSource } from './ports/id-source.js';
 import type { Store } from './ports/store.js';
 
@@ -42,6 +43,8 @@ export interface BrokerContext {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly limits: BrokerLimits;
+  /** Salts and commitments of the verifiable log's entries. */
+  readonly commitments: Commitments;
 }
 
 /** The authenticated party a use case acts for: `sub` of its token, and its F3548 scopes. */

@@ -1,5 +1,7 @@
-/** ASTM F3548-21 OAuth scopes. */
+/** ASTM F3548-21 OAuth scopes, and Parley's own. */
 export const SCOPE = Object.freeze({
+  /** Parley: read the verifiable log (checkpoints, proofs, entries). */
+  audit: 'parley.audit',
   strategicCoordination: 'utm.strategic_coordination',
   constraintManagement: 'utm.constraint_management',
   constraintProcessing: 'utm.constraint_processing',

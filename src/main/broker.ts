@@ -11,6 +11,8 @@ import { systemClock } from '../app/ports/clock.js';
 import { createAuthenticator } from '../adapters/http/auth.js';
 import { buildServer } from '../adapters/http/build-server.js';
 import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
+import { cryptoCommitments } from '../adapters/crypto/commitments.js';
+import { loadOrCreateLogKey } from '../adapters/crypto/log-key-file.js';
 import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
 import { openSqliteStore, type SqliteStore } from '../adapters/storage/sqlite/sqlite-store.js';
 import { loadAuthorityKeys } from '../config/authority-keys.js';
@@ -25,6 +27,9 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/** The checkpoint key's file in the data directory (created on first start). */
+export const LOG_KEY_FILE = 'log-key.json';
+
 export async function startBroker(config: BrokerConfig, options: { logger?: Logger } = {}): Promise<RunningBroker> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parley-broker' });
   mkdirSync(config.dataDir, { recursive: true });
@@ -37,13 +42,17 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
   const store = await openSqliteStore({ path: join(config.dataDir, 'broker.sqlite'), synchronous: config.synchronous, logger });
   logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
 
-  const ctx: BrokerContext = { store, clock: systemClock, ids: cryptoIdSource, limits: config.limits };
+  const logKey = loadOrCreateLogKey(join(config.dataDir, LOG_KEY_FILE));
+  logger.info({ origin: logKey.signer.origin, verifier: logKey.signer.verifierKey, created: logKey.created }, 'log.key');
+
+  const ctx: BrokerContext = { store, clock: systemClock, ids: cryptoIdSource, limits: config.limits, commitments: cryptoCommitments };
   const app = await buildServer({
     ctx,
     authenticator,
     logger,
     allowHttpBaseUrls: config.allowHttpBaseUrls,
     metrics: createMetricsRegistry(),
+    logSigner: logKey.signer,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, audiences: config.audiences, parties: parties.list().length }, 'broker.listening');

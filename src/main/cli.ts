@@ -1,5 +1,6 @@
 /** The `parley` command: one sub-command per role or tool. */
 import { Command } from 'commander';
+import { AuditFailed, auditCommand } from '../adapters/cli/audit-command.js';
 import { keygenCommand } from '../adapters/cli/keygen-command.js';
 import { tokenCommand } from '../adapters/cli/token-command.js';
 import { ConfigError, resolveBrokerConfig } from '../config/broker-config.js';
@@ -46,10 +47,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     .addCommand(brokerCommand())
     .addCommand(startCommand())
     .addCommand(keygenCommand())
-    .addCommand(tokenCommand());
+    .addCommand(tokenCommand())
+    .addCommand(auditCommand());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
+    if (error instanceof AuditFailed) process.exit(1);
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);

@@ -15,6 +15,8 @@ import { generateSigningKey } from '../../src/adapters/cli/key-file.js';
 import { createAuthenticator } from '../../src/adapters/http/auth.js';
 import { buildServer } from '../../src/adapters/http/build-server.js';
 import { createMetricsRegistry } from '../../src/adapters/http/native/metrics.js';
+import { cryptoCommitments } from '../../src/adapters/crypto/commitments.js';
+import { ephemeralLogSigner } from '../../src/adapters/crypto/log-key-file.js';
 import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
 import { createMemoryStore } from '../../src/adapters/storage/memory/memory-store.js';
 import { openSqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
@@ -82,13 +84,15 @@ export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<T
   const key = await importVerificationKey(publicJwk, 'EdDSA', 'test authority');
   if (typeof key === 'string') throw new Error(key);
   const authenticator = createAuthenticator({ parties: directoryOf([]), authorityKeys: [key], audiences: [AUDIENCE] });
-  const ctx: BrokerContext = { store, clock, ids: cryptoIdSource, limits: { ...DEFAULT_LIMITS, ...options.limits } };
+  const ctx: BrokerContext = { store, clock, ids: cryptoIdSource, limits: { ...DEFAULT_LIMITS, ...options.limits }, commitments: cryptoCommitments };
+  const logSigner = ephemeralLogSigner('parley-test-log');
   const app = await buildServer({
     ctx,
     authenticator,
     logger: options.logger ?? pino({ level: 'silent' }),
     allowHttpBaseUrls: true,
     metrics: createMetricsRegistry(),
+    logSigner,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
   await app.ready();

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BrokerContext } from '../../app/broker-context.js';
+import type { LogSigner } from '../../app/ports/log-signer.js';
 
 export interface Principal {
   readonly sub: string;
@@ -19,6 +20,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly allowHttpBaseUrls: boolean;
   readonly metrics: Registry;
+  /** Signs the verifiable log's checkpoints. */
+  readonly logSigner: LogSigner;
   /** Largest accepted request body (default 4 MiB: a 10,000-vertex polygon is ~0.6 MB). */
   readonly bodyLimitBytes?: number;
 }

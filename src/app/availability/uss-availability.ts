@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { PartyId } from '../../domain/ids.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { Availability, AvailabilityRecord } from '../ports/store.js';
+import { extentsDigest, recordChange } from '../log/record-change.js';
 
 export interface AvailabilityView {
   readonly ussId: PartyId;
@@ -23,7 +24,7 @@ export async function getAvailability(ctx: BrokerContext, ussId: PartyId): Promi
 
 export async function setAvailability(
   ctx: BrokerContext,
-  command: { readonly ussId: PartyId; readonly oldVersion: string; readonly availability: Availability },
+  command: { readonly ussId: PartyId; readonly oldVersion: string; readonly availability: Availability; readonly by: PartyId },
 ): Promise<AvailabilityView> {
   const nowMs = ctx.clock.nowMs();
   return ctx.store.transact(async (tx) => {
@@ -43,6 +44,12 @@ export async function setAvailability(
       updatedAtMs: nowMs,
     };
     await tx.availability.put(record);
+    await recordChange(ctx, tx, {
+      kind: 'availability.set',
+      by: command.by,
+      concerns: [command.ussId],
+      subject: { uss_id: command.ussId, availability: command.availability },
+    }, nowMs);
     return record;
   });
 }

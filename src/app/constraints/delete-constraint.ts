@@ -4,6 +4,7 @@ import type { ConstraintId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
 import type { ConstraintRecord } from '../ports/store.js';
+import { extentsDigest, recordChange } from '../log/record-change.js';
 
 export async function deleteConstraint(
   ctx: BrokerContext,
@@ -20,6 +21,7 @@ export async function deleteConstraint(
     }
     await tx.constraints.delete(command.id);
     const subscribers = await notifySubscribers(tx, constraint.extents, { kind: 'constraints', nowMs });
+    await recordChange(ctx, tx, { kind: 'constraint.delete', by: caller.id, subject: { id: constraint.id, version: constraint.version } }, nowMs);
     return { constraint, subscribers };
   });
 }

@@ -6,6 +6,7 @@ import type { BrokerContext, Caller } from '../broker-context.js';
 import { checkWriteWindow } from '../check-extents.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
 import type { ConstraintRecord } from '../ports/store.js';
+import { extentsDigest, logTime, recordChange } from '../log/record-change.js';
 
 export interface PutConstraintCommand {
   readonly id: ConstraintId;
@@ -55,6 +56,18 @@ export async function putConstraint(
     await tx.constraints.put(constraint);
     const affected = old === undefined ? command.extents : [...old.extents, ...command.extents];
     const subscribers = await notifySubscribers(tx, affected, { kind: 'constraints', nowMs });
+    await recordChange(ctx, tx, {
+      kind: old === undefined ? 'constraint.create' : 'constraint.update',
+      by: caller.id,
+      subject: {
+        id: constraint.id,
+        version: constraint.version,
+        uss_base_url: constraint.ussBaseUrl,
+        time_start: logTime(constraint.timeStartMs),
+        time_end: logTime(constraint.timeEndMs),
+        extents_sha256: extentsDigest(ctx, constraint.extents),
+      },
+    }, nowMs);
     return { constraint, created: old === undefined, subscribers };
   });
 }

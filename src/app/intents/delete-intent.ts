@@ -5,6 +5,7 @@ import type { BrokerContext, Caller } from '../broker-context.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
 import type { IntentRecord } from '../ports/store.js';
 import { dropOrphanedImplicit } from './resolve-subscription.js';
+import { extentsDigest, recordChange } from '../log/record-change.js';
 
 export async function deleteIntent(
   ctx: BrokerContext,
@@ -26,6 +27,7 @@ export async function deleteIntent(
     await tx.intents.delete(command.id);
     await dropOrphanedImplicit(tx, intent.subscriptionId);
     const subscribers = await notifySubscribers(tx, intent.extents, { kind: 'intents', nowMs });
+    await recordChange(ctx, tx, { kind: 'intent.delete', by: caller.id, subject: { id: intent.id, version: intent.version } }, nowMs);
     return { intent, subscribers };
   });
 }

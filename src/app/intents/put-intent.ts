@@ -20,6 +20,7 @@ import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.
 import type { ConstraintRecord, IntentRecord, StoreTx } from '../ports/store.js';
 import { SCOPE } from '../scopes.js';
 import { dropOrphanedImplicit, resolveSubscription, type SubscriptionChoice } from './resolve-subscription.js';
+import { extentsDigest, logTime, recordChange } from '../log/record-change.js';
 
 export interface PutIntentCommand {
   readonly id: IntentId;
@@ -108,6 +109,20 @@ export async function putIntent(ctx: BrokerContext, caller: Caller, command: Put
     }
     const affected = old === undefined ? command.extents : [...old.extents, ...command.extents];
     const subscribers = await notifySubscribers(tx, affected, { kind: 'intents', nowMs });
+    await recordChange(ctx, tx, {
+      kind: old === undefined ? 'intent.create' : 'intent.update',
+      by: caller.id,
+      subject: {
+        id: intent.id,
+        version: intent.version,
+        state: intent.state,
+        uss_base_url: intent.ussBaseUrl,
+        subscription_id: intent.subscriptionId,
+        time_start: logTime(intent.timeStartMs),
+        time_end: logTime(intent.timeEndMs),
+        extents_sha256: extentsDigest(ctx, intent.extents),
+      },
+    }, nowMs);
     return { intent, created: old === undefined, subscribers };
   });
 }

@@ -138,11 +138,59 @@ export interface ReportRepository {
   put(record: ReportRecord): Promise<void>;
 }
 
+/** What a log entry holds before it has a place in the log. */
+export interface LogEntryInput {
+  /** What happened, e.g. "intent.create" (also inside `content`). */
+  readonly kind: string;
+  /** The parties the entry concerns: only they are shown its salt and content. */
+  readonly parties: readonly PartyId[];
+  /** 32 fresh random bytes. */
+  readonly salt: Uint8Array;
+  /** The event as canonical JSON (RFC 8785). */
+  readonly content: string;
+  /** The leaf data everyone sees: SHA-256(salt || UTF-8 content), 32 bytes. */
+  readonly data: Uint8Array;
+  readonly createdAtMs: number;
+}
+
+export interface LogEntry extends LogEntryInput {
+  /** Position in the log (the Merkle tree's leaf index), from 0. */
+  readonly index: number;
+}
+
+/** A signed checkpoint the broker has handed out (C2SP signed note). */
+export interface CheckpointRecord {
+  readonly size: number;
+  readonly note: string;
+  readonly signedAtMs: number;
+}
+
+/** The verifiable log (RFC 9162 Merkle tree over the entries' leaf data). */
+export interface LogReader {
+  /** Entries in the log. */
+  size(): number;
+  /** The tree head of the first `size` entries (32 bytes). */
+  root(size: number): Uint8Array;
+  inclusionProof(index: number, size: number): Uint8Array[];
+  consistencyProof(from: number, to: number): Uint8Array[];
+  /** Up to `limit` entries from index `start`, in order. */
+  entries(start: number, limit: number): Promise<LogEntry[]>;
+  /** The checkpoint signed last, if any. */
+  latestCheckpoint(): Promise<CheckpointRecord | undefined>;
+}
+
+export interface LogRepository extends LogReader {
+  /** Appends the entry as the unit's change record; returns its index. */
+  append(entry: LogEntryInput): Promise<number>;
+  saveCheckpoint(checkpoint: CheckpointRecord): Promise<void>;
+}
+
 export interface StoreReader {
   readonly intents: IntentReader;
   readonly constraints: ConstraintReader;
   readonly subscriptions: SubscriptionReader;
   readonly availability: AvailabilityReader;
+  readonly log: LogReader;
 }
 
 export interface StoreTx {
@@ -151,6 +199,7 @@ export interface StoreTx {
   readonly subscriptions: SubscriptionRepository;
   readonly availability: AvailabilityRepository;
   readonly reports: ReportRepository;
+  readonly log: LogRepository;
 }
 
 export interface Store {

@@ -10,6 +10,7 @@ import type { SubscriptionId } from '../../domain/ids.js';
 import { subscriptionCovers } from '../../domain/subscriptions/coverage.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import type { ConstraintRecord, IntentRecord, SubscriptionRecord } from '../ports/store.js';
+import { extentsDigest, logTime, recordChange } from '../log/record-change.js';
 
 export interface PutSubscriptionCommand {
   readonly id: SubscriptionId;
@@ -96,6 +97,19 @@ export async function putSubscription(
       }
     }
     await tx.subscriptions.put(record);
+    await recordChange(ctx, tx, {
+      kind: old === undefined ? 'subscription.create' : 'subscription.update',
+      by: caller.id,
+      subject: {
+        id: record.id,
+        uss_base_url: record.ussBaseUrl,
+        notify_for_operational_intents: record.notifyForIntents,
+        notify_for_constraints: record.notifyForConstraints,
+        time_start: logTime(record.timeStartMs),
+        time_end: logTime(record.timeEndMs),
+        extents_sha256: extentsDigest(ctx, record.extents),
+      },
+    }, nowMs);
     const search = { limit: ctx.limits.resultCap };
     return {
       subscription: record,

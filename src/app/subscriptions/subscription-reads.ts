@@ -5,6 +5,7 @@ import type { SubscriptionId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import type { StoreReader } from '../ports/store.js';
 import type { SubscriptionView } from './put-subscription.js';
+import { extentsDigest, recordChange } from '../log/record-change.js';
 
 async function view(reader: StoreReader, id: SubscriptionId, caller: Caller, nowMs: number): Promise<SubscriptionView> {
   const subscription = await reader.subscriptions.get(id);
@@ -56,6 +57,7 @@ export async function deleteSubscription(
       );
     }
     await tx.subscriptions.delete(command.id);
+    await recordChange(ctx, tx, { kind: 'subscription.delete', by: caller.id, subject: { id: command.id } }, nowMs);
     return current;
   });
 }

@@ -33,10 +33,10 @@ export function registerAvailabilityRoutes(app: FastifyInstance, deps: HttpDeps)
     url: '/uss_availability/:uss_id',
     scopes: [[SCOPE.availabilityArbitration]],
     summary: "Set a USS's availability (old_version must be the current version, \"\" when unset)",
-    handler: async (request) => {
+    handler: async (request, caller) => {
       const ussId = ussIdOf(request.params);
       const body = parseAvailabilityBody(request.body);
-      const view = await setAvailability(ctx, { ussId, ...body });
+      const view = await setAvailability(ctx, { ussId, ...body, by: caller.id });
       return { status: 200, body: toWire(view), decision: { event: 'availability.set', fields: { uss: ussId, availability: view.availability } } };
     },
   });

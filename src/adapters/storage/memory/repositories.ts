@@ -2,6 +2,7 @@ import type {
   AvailabilityReader,
   AvailabilityRecord,
   AvailabilityRepository,
+  CheckpointRecord,
   ConstraintReader,
   ConstraintRecord,
   ConstraintRepository,
@@ -9,6 +10,10 @@ import type {
   IntentRecord,
   IntentRepository,
   IntentSearch,
+  LogEntry,
+  LogEntryInput,
+  LogReader,
+  LogRepository,
   ReportRecord,
   ReportRepository,
   SpatialSearch,
@@ -215,6 +220,66 @@ class ReportsTx implements ReportRepository {
   }
 }
 
+class LogView implements LogReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  size(): number {
+    assertOpen(this.scope);
+    return this.state.log.size;
+  }
+
+  root(size: number): Uint8Array {
+    assertOpen(this.scope);
+    return this.state.log.tree.root(size);
+  }
+
+  inclusionProof(index: number, size: number): Uint8Array[] {
+    assertOpen(this.scope);
+    return this.state.log.tree.inclusionProof(index, size);
+  }
+
+  consistencyProof(from: number, to: number): Uint8Array[] {
+    assertOpen(this.scope);
+    return this.state.log.tree.consistencyProof(from, to);
+  }
+
+  async entries(start: number, limit: number): Promise<LogEntry[]> {
+    assertOpen(this.scope);
+    return this.state.log.entries(start, limit);
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.log.latestCheckpoint;
+  }
+}
+
+class LogTx extends LogView implements LogRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async append(input: LogEntryInput): Promise<number> {
+    const log = this.state.log;
+    const entry: LogEntry = { ...input, index: log.size };
+    this.unit.change(
+      () => log.append(entry),
+      () => log.truncate(entry.index),
+      (p) => p.appendLogEntry(entry),
+    );
+    return entry.index;
+  }
+
+  async saveCheckpoint(checkpoint: CheckpointRecord): Promise<void> {
+    const log = this.state.log;
+    this.unit.change(
+      () => log.putCheckpoint(checkpoint),
+      (previous) => log.restoreCheckpoint(previous),
+      (p) => p.putCheckpoint(checkpoint),
+    );
+  }
+}
+
 /** Read-only views of `state`, usable while `scope` is open. */
 export function createReader(state: InMemoryState, scope: Scope): StoreReader {
   return {
@@ -222,6 +287,7 @@ export function createReader(state: InMemoryState, scope: Scope): StoreReader {
     constraints: new ConstraintsView(state, scope),
     subscriptions: new SubscriptionsView(state, scope),
     availability: new AvailabilityView(state, scope),
+    log: new LogView(state, scope),
   };
 }
 
@@ -233,5 +299,6 @@ export function createTx(state: InMemoryState, unit: UnitOfWork): StoreTx {
     subscriptions: new SubscriptionsTx(state, unit),
     availability: new AvailabilityTx(state, unit),
     reports: new ReportsTx(state, unit),
+    log: new LogTx(state, unit),
   };
 }

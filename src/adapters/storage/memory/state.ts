@@ -8,6 +8,8 @@ import type {
 import { VolumeIndex } from '../../../domain/cells/volume-index.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
+import { sha256Hasher } from '../../crypto/sha256-hasher.js';
+import { LogState, type EntrySource } from './log-state.js';
 import { packRecord, packedExtents } from './packed-extents.js';
 import { sameVolumes } from './same-volumes.js';
 
@@ -85,7 +87,13 @@ export class InMemoryState {
   readonly subscriptions = new IndexedTable<SubscriptionId, SubscriptionRecord>();
   readonly availability = new Map<PartyId, AvailabilityRecord>();
   readonly reports = new Map<ReportId, ReportRecord>();
+  readonly log: LogState;
   readonly #intentsBySubscription = new Map<SubscriptionId, Set<IntentId>>();
+
+  /** `logSource`: where log entries live when not in memory (the SQLite store's table). */
+  constructor(logSource?: EntrySource) {
+    this.log = new LogState(sha256Hasher, logSource);
+  }
 
   putIntent(record: IntentRecord, volumes?: readonly Volume4D[]): IntentRecord | undefined {
     const previous = this.intents.put(record, volumes);

@@ -1,7 +1,9 @@
 import type {
   AvailabilityRecord,
+  CheckpointRecord,
   ConstraintRecord,
   IntentRecord,
+  LogEntry,
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
@@ -20,6 +22,8 @@ export interface Persistence {
   deleteSubscription(previous: SubscriptionRecord): void;
   putAvailability(record: AvailabilityRecord): void;
   putReport(record: ReportRecord): void;
+  appendLogEntry(entry: LogEntry): void;
+  putCheckpoint(checkpoint: CheckpointRecord): void;
 }
 
 /** A window during which repositories may be used: a unit of work or a read. */

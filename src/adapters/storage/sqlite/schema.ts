@@ -126,6 +126,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions_v2 RENAME TO subscriptions;
     `,
   },
+  {
+    // Version 3: the verifiable log. `idx` is the entry's leaf index (rowid: appends at the end).
+    version: 3,
+    sql: `
+      CREATE TABLE log_entries (
+        idx INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        parties TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        content TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at_ms REAL NOT NULL
+      );
+      CREATE TABLE log_checkpoints (
+        size INTEGER PRIMARY KEY,
+        note TEXT NOT NULL,
+        signed_at_ms REAL NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

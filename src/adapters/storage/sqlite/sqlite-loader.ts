@@ -42,7 +42,7 @@ export function loadState(
   db: Database.Database,
   state: InMemoryState,
   onProgress?: (loaded: number, total: number) => void,
-): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number } {
+): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number; logEntries: number; logGaps: number } {
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
     const { subscriptions, constraints, intents } = state;
@@ -59,6 +59,13 @@ export function loadState(
       if (++loaded % PROGRESS_EVERY === 0) onProgress?.(loaded, total);
     }
     for (const row of rows(db, 'availability', AVAILABILITY_COLUMNS)) state.putAvailability(availabilityFromRow(row));
+    // The log's tree from the stored leaf data, in index order. A gap (rows deleted outside
+    // Parley) is not papered over: the tree is what the rows say, and audits will disagree.
+    let logGaps = 0;
+    for (const row of rows(db, 'log_entries', ['idx', 'data'])) {
+      if (row[0] !== state.log.size) logGaps++;
+      state.log.load(row[1] as Buffer);
+    }
     for (const row of rows(db, 'reports', REPORT_COLUMNS)) state.putReport(reportFromRow(row));
     return {
       intents: state.intents.byId.size,
@@ -66,6 +73,8 @@ export function loadState(
       subscriptions: state.subscriptions.byId.size,
       availability: state.availability.size,
       reports: state.reports.size,
+      logEntries: state.log.size,
+      logGaps,
     };
   }).deferred();
 }

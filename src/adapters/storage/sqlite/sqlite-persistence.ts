@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type {
   AvailabilityRecord,
+  CheckpointRecord,
   ConstraintRecord,
   IntentRecord,
+  LogEntry,
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
@@ -22,6 +24,7 @@ import {
   subscriptionToRow,
   type Row,
 } from './row-codecs.js';
+import { LOG_ENTRY_COLUMNS, logEntryToRow } from './log-rows.js';
 import { rowOf, setRow } from './row-ids.js';
 
 function upsert(db: Database.Database, table: string, columns: readonly string[]): Database.Statement {
@@ -68,6 +71,8 @@ export class SqlitePersistence implements Persistence {
   readonly #subscriptions: RowTable<SubscriptionRecord>;
   readonly #putAvailability: Database.Statement;
   readonly #putReport: Database.Statement;
+  readonly #appendLogEntry: Database.Statement;
+  readonly #putCheckpoint: Database.Statement;
 
   constructor(db: Database.Database) {
     this.#intents = new RowTable(db, 'intents', INTENT_COLUMNS, intentToRow);
@@ -75,6 +80,16 @@ export class SqlitePersistence implements Persistence {
     this.#subscriptions = new RowTable(db, 'subscriptions', SUBSCRIPTION_COLUMNS, subscriptionToRow);
     this.#putAvailability = upsert(db, 'availability', AVAILABILITY_COLUMNS);
     this.#putReport = upsert(db, 'reports', REPORT_COLUMNS);
+    this.#appendLogEntry = db.prepare(`INSERT INTO log_entries (${LOG_ENTRY_COLUMNS.join(', ')}) VALUES (${LOG_ENTRY_COLUMNS.map(() => '?').join(', ')})`);
+    this.#putCheckpoint = db.prepare('INSERT OR REPLACE INTO log_checkpoints (size, note, signed_at_ms) VALUES (?, ?, ?)');
+  }
+
+  appendLogEntry(entry: LogEntry): void {
+    this.#appendLogEntry.run(logEntryToRow(entry));
+  }
+
+  putCheckpoint(checkpoint: CheckpointRecord): void {
+    this.#putCheckpoint.run(checkpoint.size, checkpoint.note, checkpoint.signedAtMs);
   }
 
   putIntent(record: IntentRecord, previous: IntentRecord | undefined): void {

@@ -11,6 +11,7 @@ import { UnitQueue } from '../memory/unit-queue.js';
 import { startCheckpointer } from './checkpointer.js';
 import { lockDatabaseFile } from './file-lock.js';
 import { migrate } from './schema.js';
+import { sqliteEntrySource } from './log-rows.js';
 import { loadState } from './sqlite-loader.js';
 import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
 import { WalSyncer } from './wal-syncer.js';
@@ -66,7 +67,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     lock.release();
     throw error;
   }
-  const state = new InMemoryState();
+  let state: InMemoryState;
   let loaded: ReturnType<typeof loadState>;
   let migrated: number[];
   try {
@@ -80,6 +81,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     // Checkpoints run on a worker thread (checkpointer.ts), not inside our commits.
     db.pragma('wal_autocheckpoint = 0');
     migrated = migrate(db, Date.now());
+    state = new InMemoryState(sqliteEntrySource(db));
     loaded = loadState(db, state, (n, total) => log?.info({ intents: n, of: total }, 'store.loading'));
     // From here FULL durability comes from the WalSyncer's fdatasync after COMMIT, off the event loop.
     if (synchronous === 'FULL') db.pragma('synchronous = OFF');

@@ -1,4 +1,4 @@
-// The part of cli-progress 3.12 the benchmarks use (the package ships no types).
+// The part of cli-progress 3.12 Parley uses (the package ships no types): benchmarks and `parley audit`.
 declare module 'cli-progress' {
   interface BarOptions {
     format?: string;

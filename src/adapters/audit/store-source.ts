@@ -1,0 +1,35 @@
+/**
+ * An AuditSource over a broker's data directory, read-only: the log table as stored (every
+ * entry whole), the checkpoints the broker recorded signing, and the key file's public half.
+ * It reads the file directly, not through the store, so it sees exactly what is on disk.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { readLogKeyFile } from '../crypto/log-key-file.js';
+import type { AuditSource } from './audit-source.js';
+
+export const BROKER_DB_FILE = 'broker.sqlite';
+export const LOG_KEY_FILE = 'log-key.json';
+
+export function storeAuditSource(dataDir: string): AuditSource & { close(): void } {
+  const dbPath = join(dataDir, BROKER_DB_FILE);
+  const keyPath = join(dataDir, LOG_KEY_FILE);
+  if (!existsSync(dbPath)) throw new Error(`Cannot audit ${dataDir}: no ${BROKER_DB_FILE} there`);
+  if (!existsSync(keyPath)) throw new Error(`Cannot audit ${dataDir}: no ${LOG_KEY_FILE} there (the broker creates it on first start)`);
+  const signer = readLogKeyFile(keyPath);
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const all = db.prepare('SELECT note FROM log_checkpoints ORDER BY size').pluck();
+  const range = db.prepare('SELECT idx, salt, content, data FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?').raw(true);
+  return {
+    description: dataDir,
+    verifierKey: async () => signer.verifierKey,
+    checkpoint: async () => {
+      throw new Error('An offline audit checks the checkpoints the broker stored, not a live one');
+    },
+    entries: async (start, limit) =>
+      (range.all(start, limit) as Array<[number, Buffer, string, Buffer]>).map(([index, salt, content, data]) => ({ index, salt, content, data })),
+    storedCheckpoints: async () => all.all() as string[],
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Salted commitments for log entries: a fresh random salt per entry, and the leaf data
+ * SHA-256(salt || content). Anyone may see the leaf data; without the salt it says nothing
+ * about the content, even when the content could be guessed.
+ */
+export interface Commitments {
+  /** 32 random bytes from a CSPRNG. */
+  salt(): Uint8Array;
+  /** SHA-256(salt || content), 32 bytes. */
+  commit(salt: Uint8Array, content: Uint8Array): Uint8Array;
+  /** SHA-256(bytes), 32 bytes (digests of large fields inside an entry). */
+  digest(bytes: Uint8Array): Uint8Array;
+}
