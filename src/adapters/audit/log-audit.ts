@@ -108,7 +108,7 @@ export async function auditOffline(source: AuditSource, options: AuditOptions): 
   if (verifier === undefined) return f.report();
   const scan = await scanEntries(f, source, undefined, options);
   const tree = scan.tree;
-  f.passed.push(`${tree.size} entries stored, indices 0 to ${tree.size - 1} without gaps`);
+  if (scan.complete) f.passed.push(`${tree.size} entries stored, indices 0 to ${tree.size - 1} without gaps`);
 
   const stored = await (source.storedCheckpoints as NonNullable<AuditSource['storedCheckpoints']>)();
   let good = 0;
@@ -179,7 +179,7 @@ async function scanEntries(
   source: AuditSource,
   size: number | undefined,
   options: AuditOptions,
-): Promise<{ tree: MerkleTree; whole: number[] }> {
+): Promise<{ tree: MerkleTree; whole: number[]; complete: boolean }> {
   const tree = new MerkleTree(sha256Hasher);
   const whole: number[] = [];
   let mismatched = 0;
@@ -188,8 +188,9 @@ async function scanEntries(
     if (want <= 0) break;
     const page = await source.entries(tree.size, want);
     if (page.length === 0) {
-      if (size !== undefined) f.problems.push(`entries ${tree.size} to ${size - 1} are missing: the log returned none`);
-      break;
+      if (size === undefined) break;
+      f.problems.push(`entries ${tree.size} to ${size - 1} are missing: the log returned none`);
+      return { tree, whole, complete: false };
     }
     for (const entry of page) {
       if (entry.index !== tree.size) {
@@ -198,11 +199,11 @@ async function scanEntries(
             ? `entry ${tree.size} is missing (the next entry stored is ${entry.index}): entries were removed`
             : `entry ${entry.index} appears out of order (after entry ${tree.size - 1})`,
         );
-        return { tree, whole };
+        return { tree, whole, complete: false };
       }
       if (entry.data.length !== 32) {
         f.problems.push(`entry ${entry.index}: its leaf data is ${entry.data.length} bytes, not 32`);
-        return { tree, whole };
+        return { tree, whole, complete: false };
       }
       const wrong = checkWhole(entry);
       if (wrong !== undefined) {
@@ -215,7 +216,7 @@ async function scanEntries(
     options.onProgress?.(tree.size, size);
   }
   if (whole.length > 0 && mismatched === 0) f.passed.push(`${whole.length} entries seen whole: salt and content recompute each one's leaf data`);
-  return { tree, whole };
+  return { tree, whole, complete: true };
 }
 
 /** A problem with an entry seen whole, or undefined. */

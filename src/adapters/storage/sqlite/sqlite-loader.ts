@@ -42,7 +42,7 @@ export function loadState(
   db: Database.Database,
   state: InMemoryState,
   onProgress?: (loaded: number, total: number) => void,
-): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number; logEntries: number; logGaps: number } {
+): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number; logEntries: number } {
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
     const { subscriptions, constraints, intents } = state;
@@ -59,11 +59,15 @@ export function loadState(
       if (++loaded % PROGRESS_EVERY === 0) onProgress?.(loaded, total);
     }
     for (const row of rows(db, 'availability', AVAILABILITY_COLUMNS)) state.putAvailability(availabilityFromRow(row));
-    // The log's tree from the stored leaf data, in index order. A gap (rows deleted outside
-    // Parley) is not papered over: the tree is what the rows say, and audits will disagree.
-    let logGaps = 0;
+    // The log's tree from the stored leaf data, in index order. A gap means rows were deleted
+    // outside Parley: a broker must not log new changes on top of a log it cannot vouch for.
     for (const row of rows(db, 'log_entries', ['idx', 'data'])) {
-      if (row[0] !== state.log.size) logGaps++;
+      if (row[0] !== state.log.size) {
+        throw new Error(
+          `Cannot open ${db.name}: the verifiable log has a gap at entry ${state.log.size} (the next stored entry is ${String(row[0])}); ` +
+            'entries were removed outside Parley. Audit it with `parley audit verify --data <dir>` and restore a good copy',
+        );
+      }
       state.log.load(row[1] as Buffer);
     }
     for (const row of rows(db, 'reports', REPORT_COLUMNS)) state.putReport(reportFromRow(row));
@@ -74,7 +78,6 @@ export function loadState(
       availability: state.availability.size,
       reports: state.reports.size,
       logEntries: state.log.size,
-      logGaps,
     };
   }).deferred();
 }
