@@ -6,7 +6,17 @@
 import { randomBytes, type JsonWebKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LogSigner } from '../../app/ports/log-signer.js';
-import { generateNoteSigner, noteSignerFromJwk, noteSignerToJwk, signNote, verifierKeyString, type NoteSigner } from './signed-note.js';
+import {
+  NoteError,
+  generateNoteSigner,
+  noteSignerFromJwk,
+  noteSignerToJwk,
+  openNote,
+  parseVerifierKey,
+  signNote,
+  verifierKeyString,
+  type NoteSigner,
+} from './signed-note.js';
 
 interface KeyFile {
   readonly origin: string;
@@ -16,11 +26,22 @@ interface KeyFile {
 /** A LogSigner over a note signer. */
 export function logSignerOf(signer: NoteSigner): LogSigner {
   const { d: _private, ...publicJwk } = noteSignerToJwk(signer);
+  const verifierKey = verifierKeyString(signer.name, signer.publicKey);
+  const verifier = parseVerifierKey(verifierKey);
   return {
     origin: signer.name,
-    verifierKey: verifierKeyString(signer.name, signer.publicKey),
+    verifierKey,
     publicJwk,
     sign: (text) => signNote(text, signer),
+    signed: (note) => {
+      try {
+        openNote(note, [verifier]);
+        return true;
+      } catch (error) {
+        if (error instanceof NoteError) return false;
+        throw error;
+      }
+    },
   };
 }
 

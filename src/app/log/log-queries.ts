@@ -22,7 +22,8 @@ export async function currentCheckpoint(ctx: BrokerContext, signer: LogSigner): 
     const size = reader.log.size();
     return { size, root: reader.log.root(size), latest: await reader.log.latestCheckpoint() };
   });
-  if (latest !== undefined && latest.size === size) return latest;
+  // Reused only if this key signed it: after a key change the log is re-signed at once.
+  if (latest !== undefined && latest.size === size && signer.signed(latest.note)) return latest;
   const checkpoint: CheckpointRecord = {
     size,
     note: signer.sign(formatCheckpoint({ origin: signer.origin, size, root })),

@@ -8,4 +8,6 @@ export interface LogSigner {
   readonly publicJwk: Readonly<Record<string, unknown>>;
   /** The signed note: `text` followed by a blank line and the signature line. */
   sign(text: string): string;
+  /** Does this key's signature on `note` verify (e.g. a note kept from before a key change)? */
+  signed(note: string): boolean;
 }
