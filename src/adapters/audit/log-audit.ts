@@ -229,7 +229,7 @@ function checkWhole(entry: AuditEntry): string | undefined {
   } catch {
     return `entry ${entry.index}: its content is not JSON`;
   }
-  const data = cryptoCommitments.commit(entry.salt, new TextEncoder().encode(entry.content));
+  const data = cryptoCommitments.commit(entry.salt, entry.content);
   if (!sameBytes(data, entry.data)) return `entry ${entry.index}: its content does not match its leaf data (it was changed after it was logged)`;
   if (canonical !== entry.content) return `entry ${entry.index}: its content is not in canonical form (RFC 8785)`;
   return undefined;

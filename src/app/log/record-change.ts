@@ -4,7 +4,8 @@
  * content is the event as canonical JSON (RFC 8785); its public leaf data is a salted
  * commitment to that content, so that parties the entry does not concern learn nothing from it.
  */
-import { canonicalJson, canonicalJsonBytes } from '../../domain/log/canonical-json.js';
+import { canonicalJson } from '../../domain/log/canonical-json.js';
+import { extentsLogJson } from '../../domain/log/extents-json.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { toHex } from '../../domain/log/hex.js';
 import type { PartyId } from '../../domain/ids.js';
@@ -40,35 +41,14 @@ export async function recordChange(ctx: BrokerContext, tx: StoreTx, change: Chan
     ...change.subject,
   });
   const salt = ctx.commitments.salt();
-  const data = ctx.commitments.commit(salt, new TextEncoder().encode(content));
+  const data = ctx.commitments.commit(salt, content);
   const parties = [...new Set([change.by, ...(change.concerns ?? [])])].sort();
   return tx.log.append({ kind: change.kind, parties, salt, content, data, createdAtMs: nowMs });
 }
 
-/** An instant in the log's form: RFC 3339 UTC with milliseconds, or null when unbounded. */
-export function logTime(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
-}
-
-/**
- * SHA-256 (hex) of the extents' canonical JSON in the log's form (docs/api.md, "Log entries"):
- * per volume `{"footprint": {"polygon": [[lat, lng], ...]} | {"circle": {"center": [lat, lng],
- * "radius_m": r}}, "altitude_m": [lower, upper], "time": [start, end]}`, times as RFC 3339
- * strings in UTC with milliseconds, and null for an unbounded side.
- */
+/** SHA-256 (hex) of the canonical JSON of the extents in the log's form (domain/log/extents-json.ts). */
 export function extentsDigest(ctx: BrokerContext, extents: readonly Volume4D[]): string {
-  return toHex(ctx.commitments.digest(canonicalJsonBytes(extents.map(logFormOf))));
+  return toHex(ctx.commitments.digest(extentsLogJson(extents)));
 }
 
-function logFormOf(v: Volume4D): Record<string, unknown> {
-  const fp = v.footprint;
-  const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-  return {
-    footprint:
-      fp.kind === 'polygon'
-        ? { polygon: fp.vertices.map((p) => [p.lat, p.lng]) }
-        : { circle: { center: [fp.center.lat, fp.center.lng], radius_m: fp.radiusM } },
-    altitude_m: [finite(v.altitudeLowerM), finite(v.altitudeUpperM)],
-    time: [logTime(v.startMs), logTime(v.endMs)],
-  };
-}
+export { logTime } from '../../domain/log/extents-json.js';

@@ -6,8 +6,8 @@
 export interface Commitments {
   /** 32 random bytes from a CSPRNG. */
   salt(): Uint8Array;
-  /** SHA-256(salt || content), 32 bytes. */
-  commit(salt: Uint8Array, content: Uint8Array): Uint8Array;
-  /** SHA-256(bytes), 32 bytes (digests of large fields inside an entry). */
-  digest(bytes: Uint8Array): Uint8Array;
+  /** SHA-256(salt || UTF-8 content), 32 bytes. */
+  commit(salt: Uint8Array, content: string): Uint8Array;
+  /** SHA-256(UTF-8 text), 32 bytes (digests of large fields inside an entry). */
+  digest(text: string): Uint8Array;
 }
