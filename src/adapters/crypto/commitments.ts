@@ -28,7 +28,7 @@ export const cryptoCommitments: Commitments = {
     scratch.write(content, salt.length, 'utf8');
     return hash('sha256', scratch.subarray(0, need), 'buffer');
   },
-  digest(text) {
-    return hash('sha256', text, 'buffer');
+  digest(bytes) {
+    return hash('sha256', bytes, 'buffer');
   },
 };

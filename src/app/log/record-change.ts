@@ -5,7 +5,7 @@
  * commitment to that content, so that parties the entry does not concern learn nothing from it.
  */
 import { canonicalJson } from '../../domain/log/canonical-json.js';
-import { extentsLogJson } from '../../domain/log/extents-json.js';
+import { extentsBytesLE } from '../../domain/geo/extents-encoding.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { toHex } from '../../domain/log/hex.js';
 import type { PartyId } from '../../domain/ids.js';
@@ -46,9 +46,16 @@ export async function recordChange(ctx: BrokerContext, tx: StoreTx, change: Chan
   return tx.log.append({ kind: change.kind, parties, salt, content, data, createdAtMs: nowMs });
 }
 
-/** SHA-256 (hex) of the canonical JSON of the extents in the log's form (domain/log/extents-json.ts). */
+/**
+ * SHA-256 (hex) of the extents as float64 values, little-endian, in the layout of
+ * domain/geo/extents-encoding.ts (docs/api.md): every coordinate exactly, cheaply (writing
+ * ~70 doubles as JSON text cost more than the rest of the entry).
+ */
 export function extentsDigest(ctx: BrokerContext, extents: readonly Volume4D[]): string {
-  return toHex(ctx.commitments.digest(extentsLogJson(extents)));
+  return toHex(ctx.commitments.digest(extentsBytesLE(extents)));
 }
 
-export { logTime } from '../../domain/log/extents-json.js';
+/** An instant in the log's form: RFC 3339 UTC with milliseconds, or null when unbounded. */
+export function logTime(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}

@@ -8,6 +8,6 @@ export interface Commitments {
   salt(): Uint8Array;
   /** SHA-256(salt || UTF-8 content), 32 bytes. */
   commit(salt: Uint8Array, content: string): Uint8Array;
-  /** SHA-256(UTF-8 text), 32 bytes (digests of large fields inside an entry). */
-  digest(text: string): Uint8Array;
+  /** SHA-256 of the bytes (or of UTF-8 text), 32 bytes: digests of large fields inside an entry. */
+  digest(bytes: Uint8Array | string): Uint8Array;
 }

@@ -1,48 +1,30 @@
+import {
+  EXTENTS_FORMAT,
+  KIND_CIRCLE,
+  KIND_POLYGON,
+  VOLUME_HEADER,
+  extentsValueCount,
+  writeExtents,
+} from '../../../domain/geo/extents-encoding.js';
 import type { Footprint, Volume4D } from '../../../domain/geo/volume-4d.js';
 
 /*
- * Extents as one little-endian Float64Array BLOB: exact for every double, ±Infinity included,
- * and several times faster to load than JSON. Layout, all float64:
- *   [FORMAT, volumeCount, ...volumes]
- *   volume  = [kind, altitudeLowerM, altitudeUpperM, startMs, endMs, ...footprint]
- *   polygon = kind 0: [vertexCount, lat0, lng0, lat1, lng1, ...]
- *   circle  = kind 1: [lat, lng, radiusM]
+ * Extents as one Float64Array BLOB in the layout of domain/geo/extents-encoding.ts: exact for
+ * every double, ±Infinity included, and several times faster to load than JSON.
  */
-const FORMAT = 1;
-const POLYGON = 0;
-const CIRCLE = 1;
-const HEADER = 5;
+const FORMAT = EXTENTS_FORMAT;
+const POLYGON = KIND_POLYGON;
+const CIRCLE = KIND_CIRCLE;
+const HEADER = VOLUME_HEADER;
 
 export function encodeVolumes(volumes: readonly Volume4D[]): Buffer {
-  let size = 2;
-  for (const v of volumes) size += HEADER + (v.footprint.kind === 'polygon' ? 1 + 2 * v.footprint.vertices.length : 3);
+  const size = extentsValueCount(volumes);
   // allocUnsafe takes small buffers from Node's shared pool (8-byte aligned): a million packed
   // extents then cost their bytes, not a million separately allocated backing stores.
   const buffer = Buffer.allocUnsafe(size * 8);
   const out =
     buffer.byteOffset % 8 === 0 ? new Float64Array(buffer.buffer, buffer.byteOffset, size) : new Float64Array(size);
-  out[0] = FORMAT;
-  out[1] = volumes.length;
-  let i = 2;
-  for (const v of volumes) {
-    const f = v.footprint;
-    out[i++] = f.kind === 'polygon' ? POLYGON : CIRCLE;
-    out[i++] = v.altitudeLowerM;
-    out[i++] = v.altitudeUpperM;
-    out[i++] = v.startMs;
-    out[i++] = v.endMs;
-    if (f.kind === 'polygon') {
-      out[i++] = f.vertices.length;
-      for (const p of f.vertices) {
-        out[i++] = p.lat;
-        out[i++] = p.lng;
-      }
-    } else {
-      out[i++] = f.center.lat;
-      out[i++] = f.center.lng;
-      out[i++] = f.radiusM;
-    }
-  }
+  writeExtents(volumes, out);
   if (out.buffer !== buffer.buffer) buffer.set(new Uint8Array(out.buffer));
   return buffer;
 }
