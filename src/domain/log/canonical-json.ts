@@ -9,8 +9,22 @@
 /** The canonical JSON text of `value`; throws TypeError naming the path of the first value JSON cannot carry. */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];
-  write(value, '$', out, new Set());
+  write(value, ROOT, out, new Set());
   return out.join('');
+}
+
+/** Where a value sits, as a chain to the root; spelled out ($.a[2]) only for an error. */
+interface Path {
+  readonly parent: Path | undefined;
+  readonly key: string | number;
+}
+
+const ROOT: Path = { parent: undefined, key: '$' };
+
+function spell(path: Path): string {
+  if (path.parent === undefined) return String(path.key);
+  const key = path.key;
+  return typeof key === 'number' ? `${spell(path.parent)}[${key}]` : childPath(spell(path.parent), key);
 }
 
 /** The UTF-8 bytes of `canonicalJson(value)`: what gets hashed or signed. */
@@ -18,7 +32,7 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
 }
 
-function write(value: unknown, path: string, out: string[], ancestors: Set<object>): void {
+function write(value: unknown, path: Path, out: string[], ancestors: Set<object>): void {
   switch (typeof value) {
     case 'string':
       if (!isWellFormed(value)) fail(path, 'the string holds a lone surrogate, which has no UTF-8 encoding');
@@ -51,7 +65,7 @@ function write(value: unknown, path: string, out: string[], ancestors: Set<objec
     out.push('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out.push(',');
-      write(value[i], `${path}[${i}]`, out, ancestors);
+      write(value[i], { parent: path, key: i }, out, ancestors);
     }
     out.push(']');
   } else {
@@ -69,7 +83,7 @@ function write(value: unknown, path: string, out: string[], ancestors: Set<objec
     out.push('{');
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      const keyPath = childPath(path, key);
+      const keyPath: Path = { parent: path, key };
       if (!isWellFormed(key)) fail(keyPath, 'the key holds a lone surrogate, which has no UTF-8 encoding');
       if (i > 0) out.push(',');
       out.push(JSON.stringify(key), ':');
@@ -80,15 +94,17 @@ function write(value: unknown, path: string, out: string[], ancestors: Set<objec
   ancestors.delete(value);
 }
 
-function fail(path: string, rule: string): never {
-  throw new TypeError(`Cannot canonicalize ${path}: ${rule}`);
+function fail(path: Path, rule: string): never {
+  throw new TypeError(`Cannot canonicalize ${spell(path)}: ${rule}`);
 }
 
 function childPath(path: string, key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
-/** True when every surrogate is half of a pair (String#isWellFormed is ES2024, past our lib). */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** True when every surrogate is half of a pair (String#isWellFormed: ES2024, in Node 20's V8, past our TS lib). */
 function isWellFormed(text: string): boolean {
-  return !/\p{Surrogate}/u.test(text);
+  return nativeIsWellFormed !== undefined ? nativeIsWellFormed.call(text) : !/\p{Surrogate}/u.test(text);
 }
