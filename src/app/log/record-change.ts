@@ -42,7 +42,7 @@ export async function recordChange(ctx: BrokerContext, tx: StoreTx, change: Chan
   });
   const salt = ctx.commitments.salt();
   const data = ctx.commitments.commit(salt, content);
-  const parties = [...new Set([change.by, ...(change.concerns ?? [])])].sort();
+  const parties = change.concerns === undefined ? [change.by] : [...new Set([change.by, ...change.concerns])].sort();
   return tx.log.append({ kind: change.kind, parties, salt, content, data, createdAtMs: nowMs });
 }
 
