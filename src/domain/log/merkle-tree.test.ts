@@ -231,7 +231,9 @@ describe('MerkleTree proofs equal the RFC 9162 reference generators and verify',
           throwsProofError(() => verifyInclusion(h, m, n, leaf, [...proof, root], root), 'appended root');
           // The same root under another size: accepted exactly when the verifier would hash the
           // same proof the same way (merkle.test.ts and note A1 explain why that is RFC behaviour).
-          for (const size of [n - 1, n + 1, 2 * n, Math.floor(n / 2)]) {
+          // Every single-bit flip of the size too (sizes up to 10,000 have 14 bits).
+          const flips = Array.from({ length: 15 }, (_, b) => n ^ (1 << b));
+          for (const size of [n - 1, n + 1, 2 * n, Math.floor(n / 2), ...flips]) {
             if (size === n || size < 1) continue;
             const sameShape = m < size && inclusionShape(m, size) === inclusionShape(m, n);
             assert.equal(accepts(() => verifyInclusion(h, m, size, leaf, proof, root)), sameShape, `size ${n} → ${size}`);
@@ -267,7 +269,8 @@ describe('MerkleTree proofs equal the RFC 9162 reference generators and verify',
           const at = pick % proof.length;
           throwsProofError(() => verifyConsistency(h, m, n, root1, root2, proof.toSpliced(at, 1)), 'dropped');
           throwsProofError(() => verifyConsistency(h, m, n, root1, root2, proof.toSpliced(at, 0, root1)), 'added');
-          for (const [s1, s2] of [[m - 1, n], [m + 1, n], [m, n - 1], [m, n + 1], [m, 2 * n], [m + 1, n + 1]] as const) {
+          const flips = Array.from({ length: 15 }, (_, b) => [[m ^ (1 << b), n], [m, n ^ (1 << b)]] as const).flat();
+          for (const [s1, s2] of [[m - 1, n], [m + 1, n], [m, n - 1], [m, n + 1], [m, 2 * n], [m + 1, n + 1], ...flips] as const) {
             const sameShape = s1 > 0 && s1 <= s2 && consistencyShape(s1, s2) === consistencyShape(m, n);
             assert.equal(accepts(() => verifyConsistency(h, s1, s2, root1, root2, proof)), sameShape, `${m} → ${n} as ${s1} → ${s2}`);
           }
