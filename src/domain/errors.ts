@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'airspace_conflict',
   'dependents_exist',
   'subscription_not_covering',
+  'limit_reached',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

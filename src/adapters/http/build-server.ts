@@ -11,6 +11,7 @@ import { registerIntentRoutes } from './dss-v1/intent-routes.js';
 import { registerSubscriptionRoutes } from './dss-v1/subscription-routes.js';
 import type { WireRules } from './dss-v1/wire/parse-requests.js';
 import type { HttpDeps } from './http-deps.js';
+import { registerDeclarationRoutes } from './native/declaration-routes.js';
 import { registerLogRoutes } from './native/log-routes.js';
 import { registerMetrics } from './native/metrics.js';
 import { handleError, handleNotFound } from './problem.js';
@@ -58,5 +59,6 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerSubscriptionRoutes(app, deps, rules);
   registerAvailabilityRoutes(app, deps);
   registerLogRoutes(app, deps, deps.logSigner);
+  registerDeclarationRoutes(app, deps, rules);
   return app;
 }

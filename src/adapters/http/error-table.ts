@@ -23,4 +23,5 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, HttpError>> = Object.freeze
   airspace_conflict: { status: 409, title: 'Airspace conflict' },
   dependents_exist: { status: 400, title: 'Has dependents' },
   subscription_not_covering: { status: 400, title: 'Subscription does not cover' },
+  limit_reached: { status: 429, title: 'Limit reached' },
 });

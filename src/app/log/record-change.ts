@@ -17,7 +17,8 @@ export type ChangeKind =
   | 'constraint.create' | 'constraint.update' | 'constraint.delete'
   | 'subscription.create' | 'subscription.update' | 'subscription.delete'
   | 'availability.set'
-  | 'report.create';
+  | 'report.create'
+  | 'declaration.create';
 
 /** Version of the entry content format (docs/api.md, "Log entries"). */
 export const ENTRY_FORMAT = 1;

@@ -138,6 +138,30 @@ export interface ReportRepository {
   put(record: ReportRecord): Promise<void>;
 }
 
+/**
+ * A planning declaration: the volumes a party says it intends to fly, put on record so that the
+ * broker may vouch (with intersection tickets) for its interest in the intents they meet.
+ */
+export interface DeclarationRecord {
+  readonly id: string;
+  readonly party: PartyId;
+  readonly extents: readonly Volume4D[];
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+}
+
+export interface DeclarationReader {
+  /** The party's declarations still live at `nowMs`, oldest first. */
+  live(party: PartyId, nowMs: number): Promise<DeclarationRecord[]>;
+  /** The party's live declarations any of whose volumes intersects the area. */
+  findIntersecting(area: readonly Volume4D[], search: { readonly party: PartyId; readonly nowMs: number; readonly limit: number }): Promise<DeclarationRecord[]>;
+}
+
+export interface DeclarationRepository extends DeclarationReader {
+  put(record: DeclarationRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
 /** What a log entry holds before it has a place in the log. */
 export interface LogEntryInput {
   /** What happened, e.g. "intent.create" (also inside `content`). */
@@ -190,6 +214,7 @@ export interface StoreReader {
   readonly constraints: ConstraintReader;
   readonly subscriptions: SubscriptionReader;
   readonly availability: AvailabilityReader;
+  readonly declarations: DeclarationReader;
   readonly log: LogReader;
 }
 
@@ -199,6 +224,7 @@ export interface StoreTx {
   readonly subscriptions: SubscriptionRepository;
   readonly availability: AvailabilityRepository;
   readonly reports: ReportRepository;
+  readonly declarations: DeclarationRepository;
   readonly log: LogRepository;
 }
 

@@ -6,6 +6,9 @@ import type {
   ConstraintReader,
   ConstraintRecord,
   ConstraintRepository,
+  DeclarationReader,
+  DeclarationRecord,
+  DeclarationRepository,
   IntentReader,
   IntentRecord,
   IntentRepository,
@@ -220,6 +223,54 @@ class ReportsTx implements ReportRepository {
   }
 }
 
+class DeclarationsView implements DeclarationReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async live(party: PartyId, nowMs: number): Promise<DeclarationRecord[]> {
+    assertOpen(this.scope);
+    const out: DeclarationRecord[] = [];
+    for (const d of this.state.declarations.byId.values()) if (d.party === party && d.expiresAtMs > nowMs) out.push(d);
+    return out.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  async findIntersecting(
+    area: readonly Volume4D[],
+    search: { readonly party: PartyId; readonly nowMs: number; readonly limit: number },
+  ): Promise<DeclarationRecord[]> {
+    assertOpen(this.scope);
+    return findInTable(this.state.declarations, area, {
+      limit: search.limit,
+      accept: (d) => d.party === search.party && d.expiresAtMs > search.nowMs,
+    });
+  }
+}
+
+class DeclarationsTx extends DeclarationsView implements DeclarationRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  async put(record: DeclarationRecord): Promise<void> {
+    const volumes = record.extents;
+    const table = this.state.declarations;
+    // Not persisted: a declaration lives ten minutes; its log entry is what lasts.
+    this.unit.change(
+      () => table.put(record, volumes),
+      (previous) => table.restore(record.id, previous),
+    );
+  }
+
+  async delete(id: string): Promise<void> {
+    assertOpen(this.unit);
+    const table = this.state.declarations;
+    if (!table.byId.has(id)) return;
+    this.unit.change(
+      () => table.delete(id),
+      (previous) => table.restore(id, previous),
+    );
+  }
+}
+
 class LogView implements LogReader {
   constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
 
@@ -287,6 +338,7 @@ export function createReader(state: InMemoryState, scope: Scope): StoreReader {
     constraints: new ConstraintsView(state, scope),
     subscriptions: new SubscriptionsView(state, scope),
     availability: new AvailabilityView(state, scope),
+    declarations: new DeclarationsView(state, scope),
     log: new LogView(state, scope),
   };
 }
@@ -299,6 +351,7 @@ export function createTx(state: InMemoryState, unit: UnitOfWork): StoreTx {
     subscriptions: new SubscriptionsTx(state, unit),
     availability: new AvailabilityTx(state, unit),
     reports: new ReportsTx(state, unit),
+    declarations: new DeclarationsTx(state, unit),
     log: new LogTx(state, unit),
   };
 }

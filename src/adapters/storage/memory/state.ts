@@ -1,6 +1,7 @@
 import type {
   AvailabilityRecord,
   ConstraintRecord,
+  DeclarationRecord,
   IntentRecord,
   ReportRecord,
   SubscriptionRecord,
@@ -87,6 +88,8 @@ export class InMemoryState {
   readonly subscriptions = new IndexedTable<SubscriptionId, SubscriptionRecord>();
   readonly availability = new Map<PartyId, AvailabilityRecord>();
   readonly reports = new Map<ReportId, ReportRecord>();
+  /** Planning declarations live minutes and are not persisted: the log keeps each one. */
+  readonly declarations = new IndexedTable<string, DeclarationRecord>();
   readonly log: LogState;
   readonly #intentsBySubscription = new Map<SubscriptionId, Set<IntentId>>();
 

@@ -56,7 +56,8 @@ export function parseAreaOfInterest(body: unknown, rules: WireRules): Volume4D {
   });
 }
 
-function parseExtents(value: unknown, field: string, maxVertices: number, rules: WireRules): Volume4D[] {
+/** A list of bounded F3548 Volume4D (1 to MAX_EXTENTS), each validated at `field[i]`. */
+export function parseExtents(value: unknown, field: string, maxVertices: number, rules: WireRules): Volume4D[] {
   const list = readArray(value, field, { min: 1, max: MAX_EXTENTS });
   return list.map((item, i) =>
     parseVolume4D(item, at(field, i), { requireBounds: true, maxVertices, maxAreaKm2: rules.limits.maxAreaKm2 }),
