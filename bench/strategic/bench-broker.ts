@@ -16,6 +16,7 @@ import { buildServer } from '../../src/adapters/http/build-server.js';
 import { createMetricsRegistry } from '../../src/adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../../src/adapters/crypto/commitments.js';
 import { ephemeralLogSigner } from '../../src/adapters/crypto/log-key-file.js';
+import { ephemeralTicketAuthority } from '../../src/adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
 import { openSqliteStore, type SqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type BrokerContext } from '../../src/app/broker-context.js';
@@ -79,6 +80,7 @@ export async function openBenchBroker(options: {
         allowHttpBaseUrls: false,
         metrics: createMetricsRegistry(),
         logSigner: ephemeralLogSigner('parley-bench'),
+        tickets: ephemeralTicketAuthority('parley-bench'),
       });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, url };

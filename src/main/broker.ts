@@ -13,6 +13,7 @@ import { buildServer } from '../adapters/http/build-server.js';
 import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../adapters/crypto/commitments.js';
 import { loadOrCreateLogKey } from '../adapters/crypto/log-key-file.js';
+import { loadOrCreateTicketAuthority } from '../adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
 import { openSqliteStore, type SqliteStore } from '../adapters/storage/sqlite/sqlite-store.js';
 import { loadAuthorityKeys } from '../config/authority-keys.js';
@@ -29,6 +30,8 @@ export interface RunningBroker {
 
 /** The checkpoint key's file in the data directory (created on first start). */
 export const LOG_KEY_FILE = 'log-key.json';
+/** The intersection tickets' key file in the data directory (created on first start). */
+export const TICKET_KEY_FILE = 'ticket-key.json';
 
 export async function startBroker(config: BrokerConfig, options: { logger?: Logger } = {}): Promise<RunningBroker> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parley-broker' });
@@ -53,6 +56,7 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
     allowHttpBaseUrls: config.allowHttpBaseUrls,
     metrics: createMetricsRegistry(),
     logSigner: logKey.signer,
+    tickets: loadOrCreateTicketAuthority(join(config.dataDir, TICKET_KEY_FILE), logKey.signer.origin),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, audiences: config.audiences, parties: parties.list().length }, 'broker.listening');

@@ -17,6 +17,7 @@ import { buildServer } from '../../src/adapters/http/build-server.js';
 import { createMetricsRegistry } from '../../src/adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../../src/adapters/crypto/commitments.js';
 import { ephemeralLogSigner } from '../../src/adapters/crypto/log-key-file.js';
+import { ephemeralTicketAuthority } from '../../src/adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
 import { createMemoryStore } from '../../src/adapters/storage/memory/memory-store.js';
 import { openSqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
@@ -93,6 +94,7 @@ export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<T
     allowHttpBaseUrls: true,
     metrics: createMetricsRegistry(),
     logSigner,
+    tickets: ephemeralTicketAuthority('parley-test-log'),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
   await app.ready();

@@ -60,5 +60,9 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerAvailabilityRoutes(app, deps);
   registerLogRoutes(app, deps, deps.logSigner);
   registerDeclarationRoutes(app, deps, rules);
+  app.get('/v1/tickets/key', { schema: { summary: 'The public key that signs intersection tickets (any valid token)', tags: ['declarations'], security: [{ bearer: [] }] } }, async (request) => {
+    await deps.authenticator.authenticate(request.headers.authorization, Date.now());
+    return { issuer: deps.tickets.issuerName, kid: deps.tickets.kid, jwk: deps.tickets.publicJwk };
+  });
   return app;
 }

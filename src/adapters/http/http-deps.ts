@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BrokerContext } from '../../app/broker-context.js';
 import type { LogSigner } from '../../app/ports/log-signer.js';
+import type { TicketAuthority } from '../crypto/ticket-authority.js';
 
 export interface Principal {
   readonly sub: string;
@@ -22,6 +23,8 @@ export interface HttpDeps {
   readonly metrics: Registry;
   /** Signs the verifiable log's checkpoints. */
   readonly logSigner: LogSigner;
+  /** Signs intersection tickets in query answers. */
+  readonly tickets: TicketAuthority;
   /** Largest accepted request body (default 4 MiB: a 10,000-vertex polygon is ~0.6 MB). */
   readonly bodyLimitBytes?: number;
 }

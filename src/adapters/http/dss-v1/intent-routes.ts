@@ -7,6 +7,7 @@ import { putIntent } from '../../../app/intents/put-intent.js';
 import { getIntent, queryIntents } from '../../../app/intents/read-intents.js';
 import type { ConstraintRecord, IntentRecord } from '../../../app/ports/store.js';
 import { SCOPE } from '../../../app/scopes.js';
+import { ticketsFor } from '../../../app/tickets/tickets-for.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { IntentId } from '../../../domain/ids.js';
 import type { HttpDeps } from '../http-deps.js';
@@ -32,9 +33,19 @@ export function registerIntentRoutes(app: FastifyInstance, deps: HttpDeps, rules
       const area = parseAreaOfInterest(request.body, rules);
       const intents = await queryIntents(ctx, area);
       const availability = await availabilityOfManagers(ctx, intents.map((i) => i.manager));
+      // Parley's extension (ignored by F3548 clients): a ticket on each reference that meets one
+      // of the requester's own records, which the reference's owner asks for before disclosing.
+      const tickets = await ticketsFor(ctx, deps.tickets, caller, area, intents);
       return {
         status: 200,
-        body: { operational_intent_references: intents.map((i) => intentToWire(i, caller.id, availability)) },
+        body: {
+          operational_intent_references: intents.map((i) => {
+            const wire = intentToWire(i, caller.id, availability);
+            const ticket = tickets.get(i.id);
+            return ticket === undefined ? wire : { ...wire, parley_ticket: ticket };
+          }),
+        },
+        ...(tickets.size === 0 ? {} : { decision: { event: 'tickets.issued', fields: { count: tickets.size } } }),
       };
     },
   });
