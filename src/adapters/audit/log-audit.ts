@@ -108,7 +108,7 @@ export async function auditOffline(source: AuditSource, options: AuditOptions): 
   if (verifier === undefined) return f.report();
   const scan = await scanEntries(f, source, undefined, options);
   const tree = scan.tree;
-  if (scan.complete) f.passed.push(`${tree.size} entries stored, indices 0 to ${tree.size - 1} without gaps`);
+  if (scan.complete) f.passed.push(tree.size === 0 ? 'no entries stored yet' : `${tree.size} entries stored, indices 0 to ${tree.size - 1} without gaps`);
 
   const stored = await (source.storedCheckpoints as NonNullable<AuditSource['storedCheckpoints']>)();
   let good = 0;
