@@ -13,6 +13,7 @@ import type { WireRules } from './dss-v1/wire/parse-requests.js';
 import type { HttpDeps } from './http-deps.js';
 import { registerDeclarationRoutes } from './native/declaration-routes.js';
 import { registerLogRoutes } from './native/log-routes.js';
+import { registerReceiptRoutes } from './native/receipt-routes.js';
 import { registerMetrics } from './native/metrics.js';
 import { handleError, handleNotFound } from './problem.js';
 
@@ -60,6 +61,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerAvailabilityRoutes(app, deps);
   registerLogRoutes(app, deps, deps.logSigner);
   registerDeclarationRoutes(app, deps, rules);
+  registerReceiptRoutes(app, deps);
   app.get('/v1/tickets/key', { schema: { summary: 'The public key that signs intersection tickets (any valid token)', tags: ['declarations'], security: [{ bearer: [] }] } }, async (request) => {
     await deps.authenticator.authenticate(request.headers.authorization, Date.now());
     return { issuer: deps.tickets.issuerName, kid: deps.tickets.kid, jwk: deps.tickets.publicJwk };

@@ -18,7 +18,8 @@ export type ChangeKind =
   | 'subscription.create' | 'subscription.update' | 'subscription.delete'
   | 'availability.set'
   | 'report.create'
-  | 'declaration.create';
+  | 'declaration.create'
+  | 'disclosure.receipt';
 
 /** Version of the entry content format (docs/api.md, "Log entries"). */
 export const ENTRY_FORMAT = 1;
