@@ -24,6 +24,8 @@ export interface AuditOptions {
   /** Own entries whose inclusion proof is also fetched and checked (online), at most. */
   readonly maxInclusionChecks?: number;
   readonly onProgress?: (done: number, total: number | undefined) => void;
+  /** Each entry seen whole whose salt and content recompute its leaf data. */
+  readonly onWholeEntry?: (entry: AuditEntry) => void;
 }
 
 export interface AuditReport {
@@ -209,6 +211,8 @@ async function scanEntries(
       if (wrong !== undefined) {
         f.problems.push(wrong);
         mismatched++;
+      } else if (entry.content !== undefined) {
+        options.onWholeEntry?.(entry);
       }
       if (entry.salt !== undefined) whole.push(entry.index);
       tree.append(sha256Hasher.leaf(entry.data));

@@ -6,6 +6,7 @@
  */
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import type { AuditEntry } from '../audit/audit-source.js';
 import { readAuditState, writeAuditState } from '../audit/audit-state.js';
 import { httpAuditSource } from '../audit/http-source.js';
 import { auditOffline, auditOnline, type AuditReport } from '../audit/log-audit.js';
@@ -46,16 +47,49 @@ export function auditCommand(output: CliOutput = processOutput): Command {
       print(report, output);
       if (!report.ok) throw new AuditFailed(`audit failed: ${report.problems.length} problem(s)`);
     });
+  audit
+    .command('disclosures')
+    .description('list who was shown what of your operations (disclosure receipts), after verifying the log')
+    .requiredOption('--broker <url>', 'broker base URL')
+    .requiredOption('--key <file>', 'your party\'s private JWK')
+    .requiredOption('--party <id>', 'your party id')
+    .option('--state <dir>', 'as for verify: the last verified checkpoint and the broker\'s key')
+    .option('--log-key <vkey>', 'the broker\'s checkpoint verifier key')
+    .option('--json', 'one JSON object per receipt instead of a table')
+    .action(async (options: VerifyOptions & { json?: boolean }) => {
+      const receipts: Array<Record<string, unknown>> = [];
+      const report = await verify({ ...options, progress: false }, output, (entry) => {
+        const content = JSON.parse(entry.content as string) as Record<string, unknown>;
+        if (content['kind'] === 'disclosure.receipt' && content['by'] === options.party) receipts.push({ index: entry.index, ...content });
+      });
+      if (!report.ok) {
+        print(report, output);
+        throw new AuditFailed(`audit failed: ${report.problems.length} problem(s)`);
+      }
+      if (options.json === true) {
+        for (const r of receipts) output.stdout(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      output.stdout(`${receipts.length} disclosure${receipts.length === 1 ? '' : 's'} of ${options.party}'s operations (log verified, ${report.passed.length} checks):\n`);
+      for (const r of receipts) {
+        const basis = r['basis'] as { kind: string; id: string };
+        output.stdout(
+          `  #${String(r['index'])}  ${String(r['at'])}  to ${String(r['requester'])}  intent ${String(r['intent_id'])} v${String(r['intent_version'])}  ` +
+            `fields ${(r['fields'] as string[]).join(',') || '(none)'}  ticket ${String(r['ticket_id'])}  basis ${basis.kind} ${basis.id}\n`,
+        );
+      }
+    });
   return audit;
 }
 
-async function verify(options: VerifyOptions, output: CliOutput): Promise<AuditReport> {
+async function verify(options: VerifyOptions, output: CliOutput, onWholeEntry?: (entry: AuditEntry) => void): Promise<AuditReport> {
   const online = options.broker !== undefined;
   if (online === (options.data !== undefined)) throw new Error('give either --broker (online) or --data (offline)');
   const previous = readAuditState(options.state);
   const bar = options.progress === false ? undefined : progressBar();
   const common = {
     previous,
+    ...(onWholeEntry === undefined ? {} : { onWholeEntry }),
     ...(options.logKey === undefined ? {} : { pinnedKey: options.logKey }),
     onProgress: (done: number, total: number | undefined) => bar?.(done, total),
   };
