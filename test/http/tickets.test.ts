@@ -87,6 +87,24 @@ describe('intersection tickets in query answers', () => {
     assert.deepEqual(farClaims.basis, { kind: 'subscription', id: sub.id });
   });
 
+  it('a repeated query gets the same ticket while it is fresh, and a new one later or for a new version', async (t) => {
+    const { broker, blue, red, blueNear } = await setUp(t);
+    assert.equal((await red.post('/v1/declarations', { volumes: [flightVolume({ radiusM: 200 })] })).status, 201);
+    const ticketOf = async () => (await query(red)).find((r) => r.id === blueNear.id)?.parley_ticket;
+    const first = await ticketOf();
+    assert.ok(first !== undefined);
+    assert.equal(await ticketOf(), first, 'no new signature for the same statement');
+    broker.clock.advance(3 * MINUTE_MS);
+    const later = await ticketOf();
+    assert.ok(later !== undefined && later !== first, 'a ticket with less than half its life left is not handed out again');
+    const updated = await blue.put(`${DSS}/operational_intent_references/${blueNear.id}/${blueNear.ovn}`, putIntentBody({ extents: [flightVolume({ altHi: 100 })] }));
+    assert.equal(updated.status, 200, updated.text);
+    const { key } = await ticketKey(broker, red);
+    const renewed = await ticketOf();
+    assert.ok(renewed !== undefined && renewed !== later);
+    assert.equal((openTicket(renewed, key) as TicketClaims).ver, blueNear.version + 1);
+  });
+
   it('an observer with nothing on record gets references and no tickets; the key needs a token', async (t) => {
     const { broker } = await setUp(t);
     const observer = await ussClient(broker, 'uss-observer', [SC]);

@@ -7,6 +7,7 @@ import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, type Jso
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { TicketIssuer } from '../../app/ports/ticket-issuer.js';
 import { TICKET_MAX_TTL_S } from '../../domain/tickets/ticket.js';
+import { LruCache } from '../http/lru-cache.js';
 import { publicKeyOf, signTicket, type TicketKey } from './ticket-jws.js';
 
 export interface TicketAuthority extends TicketIssuer {
@@ -16,7 +17,13 @@ export interface TicketAuthority extends TicketIssuer {
   readonly publicKey: KeyObject;
 }
 
+/** Tickets remembered for reuse (a USS polling its area gets the same ticket, not a new signature). */
+const CACHE_SIZE = 50_000;
+/** A remembered ticket is handed out again only while it has at least this long to live. */
+const REUSE_MIN_LEFT_S = TICKET_MAX_TTL_S / 2;
+
 export function ticketAuthority(issuerName: string, privateKey: KeyObject): TicketAuthority {
+  const cache = new LruCache<string, { token: string; exp: number }>(CACHE_SIZE);
   const publicKey = publicKeyOf({ kid: '', privateKey });
   const { x } = publicKey.export({ format: 'jwk' });
   // RFC 7638 thumbprint of the OKP key: SHA-256 of {"crv","kty","x"} in that order.
@@ -29,7 +36,13 @@ export function ticketAuthority(issuerName: string, privateKey: KeyObject): Tick
     publicKey,
     issue(request, nowMs) {
       const iat = Math.floor(nowMs / 1000);
-      return signTicket(
+      // Same requester, intent, version and basis: the same statement, so the same ticket while
+      // it is fresh enough (an intent's new version gets a new ticket).
+      const cacheKey = `${request.requester}\n${request.intentId}\n${request.version}\n${request.basis.kind}\n${request.basis.id}`;
+      const cached = cache.get(cacheKey);
+      if (cached !== undefined && cached.exp - iat >= REUSE_MIN_LEFT_S && cached.exp - iat <= TICKET_MAX_TTL_S) return cached.token;
+      const exp = iat + TICKET_MAX_TTL_S;
+      const token = signTicket(
         {
           iss: issuerName,
           sub: request.requester,
@@ -38,11 +51,13 @@ export function ticketAuthority(issuerName: string, privateKey: KeyObject): Tick
           ver: request.version,
           basis: request.basis,
           iat,
-          exp: iat + TICKET_MAX_TTL_S,
+          exp,
           jti: randomUUID(),
         },
         key,
       );
+      cache.set(cacheKey, { token, exp });
+      return token;
     },
   };
 }
