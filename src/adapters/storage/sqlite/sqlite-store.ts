@@ -41,6 +41,8 @@ export interface SqliteStore extends Store {
   /**
    * Inserts or replaces many intents in one SQLite transaction and indexes them (benchmarks,
    * imports). All or nothing; runs between units of work. `onProgress` gets the running count.
+   * Not logged: the verifiable log records the changes made through the broker's use cases, so
+   * an import shows in no party's audit.
    */
   bulkLoadIntents(records: Iterable<IntentRecord>, onProgress?: (n: number) => void): Promise<void>;
   stats(): SqliteStoreStats;
