@@ -12,6 +12,7 @@ import { createAuthenticator } from '../adapters/http/auth.js';
 import { buildServer } from '../adapters/http/build-server.js';
 import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../adapters/crypto/commitments.js';
+import { BROKER_FILES } from '../adapters/broker-files.js';
 import { loadOrCreateLogKey } from '../adapters/crypto/log-key-file.js';
 import { loadOrCreateTicketAuthority } from '../adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
@@ -28,10 +29,6 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
-/** The checkpoint key's file in the data directory (created on first start). */
-export const LOG_KEY_FILE = 'log-key.json';
-/** The intersection tickets' key file in the data directory (created on first start). */
-export const TICKET_KEY_FILE = 'ticket-key.json';
 
 export async function startBroker(config: BrokerConfig, options: { logger?: Logger } = {}): Promise<RunningBroker> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parley-broker' });
@@ -42,10 +39,10 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
   const authenticator = await createAuthenticator({ parties, authorityKeys, audiences: config.audiences });
 
   const started = Date.now();
-  const store = await openSqliteStore({ path: join(config.dataDir, 'broker.sqlite'), synchronous: config.synchronous, logger });
+  const store = await openSqliteStore({ path: join(config.dataDir, BROKER_FILES.database), synchronous: config.synchronous, logger });
   logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
 
-  const logKey = loadOrCreateLogKey(join(config.dataDir, LOG_KEY_FILE));
+  const logKey = loadOrCreateLogKey(join(config.dataDir, BROKER_FILES.logKey));
   logger.info({ origin: logKey.signer.origin, verifier: logKey.signer.verifierKey, created: logKey.created }, 'log.key');
 
   const ctx: BrokerContext = { store, clock: systemClock, ids: cryptoIdSource, limits: config.limits, commitments: cryptoCommitments };
@@ -56,7 +53,7 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
     allowHttpBaseUrls: config.allowHttpBaseUrls,
     metrics: createMetricsRegistry(),
     logSigner: logKey.signer,
-    tickets: loadOrCreateTicketAuthority(join(config.dataDir, TICKET_KEY_FILE), logKey.signer.origin),
+    tickets: loadOrCreateTicketAuthority(join(config.dataDir, BROKER_FILES.ticketKey), logKey.signer.origin),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, audiences: config.audiences, parties: parties.list().length }, 'broker.listening');

@@ -4,33 +4,20 @@
  * log and lists who was shown what of the party's operations.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { generateKeyFile } from '../../src/adapters/cli/key-file.js';
 import { createTokenSigner } from '../../src/adapters/cli/sign-token.js';
 import { resolveBrokerConfig } from '../../src/config/broker-config.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startBroker } from '../../src/main/broker.js';
+import { runCli } from '../support/cli.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SC = 'utm.strategic_coordination';
 
-function cli(args: readonly string[]): Promise<{ code: number | null; out: string }> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !name.startsWith('PARLEY_')) env[name] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/parley.mjs', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out }));
-  });
-}
+const cli = (args: readonly string[]) => runCli(args);
 
 describe('parley audit disclosures', { timeout: 60_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'parley-disclosures-'));

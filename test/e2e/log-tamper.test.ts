@@ -9,23 +9,22 @@
  * The broker runs in-process (startBroker); the CLI under test always runs as a child process.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateKeyFile } from '../../src/adapters/cli/key-file.js';
 import { createTokenSigner } from '../../src/adapters/cli/sign-token.js';
 import { resolveBrokerConfig } from '../../src/config/broker-config.js';
 import { createLogger } from '../../src/log/logger.js';
-import { LOG_KEY_FILE, startBroker, type RunningBroker } from '../../src/main/broker.js';
+import { BROKER_FILES } from '../../src/adapters/broker-files.js';
+import { startBroker, type RunningBroker } from '../../src/main/broker.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SC = 'utm.strategic_coordination';
-const DB = 'broker.sqlite';
+const DB = BROKER_FILES.database;
 type PartyName = 'alice' | 'bob';
 const PARTIES: readonly PartyName[] = ['alice', 'bob'];
 
@@ -33,27 +32,8 @@ const PARTIES: readonly PartyName[] = ['alice', 'bob'];
 // The CLI under test, as a child process
 // ---------------------------------------------------------------------------------------------
 
-interface Run {
-  readonly code: number | null;
-  readonly out: string;
-}
-
-function cli(args: readonly string[]): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !name.startsWith('PARLEY_')) env[name] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/parley.mjs', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+type Run = CliRun;
+const cli = (args: readonly string[]): Promise<Run> => runCli(args);
 
 function assertOk(run: Run): void {
   assert.equal(run.code, 0, `expected exit 0:\n${run.out}`);
@@ -357,9 +337,9 @@ describe('the verifiable log detects tampering with the broker database', { time
 
   it('g) the checkpoint key replaced (log-key.json deleted, the broker makes a new one)', async () => {
     const s = scenario('g');
-    rmSync(join(s.data, LOG_KEY_FILE));
+    rmSync(join(s.data, BROKER_FILES.logKey));
     const online = await withBroker(s.data, (url) => onlineVerify(url, 'alice', s.state.alice));
-    assert.ok(existsSync(join(s.data, LOG_KEY_FILE)), 'the broker made a new key');
+    assert.ok(existsSync(join(s.data, BROKER_FILES.logKey)), 'the broker made a new key');
     assertFails(online, /the broker's checkpoint key changed/);
     assertFails(await offlineVerify(s.data, s.state.alice), /the broker's checkpoint key changed/);
   });

@@ -6,17 +6,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { BROKER_FILES } from '../broker-files.js';
 import { readLogKeyFile } from '../crypto/log-key-file.js';
 import type { AuditSource } from './audit-source.js';
 
-export const BROKER_DB_FILE = 'broker.sqlite';
-export const LOG_KEY_FILE = 'log-key.json';
 
 export function storeAuditSource(dataDir: string): AuditSource & { close(): void } {
-  const dbPath = join(dataDir, BROKER_DB_FILE);
-  const keyPath = join(dataDir, LOG_KEY_FILE);
-  if (!existsSync(dbPath)) throw new Error(`Cannot audit ${dataDir}: no ${BROKER_DB_FILE} there`);
-  if (!existsSync(keyPath)) throw new Error(`Cannot audit ${dataDir}: no ${LOG_KEY_FILE} there (the broker creates it on first start)`);
+  const dbPath = join(dataDir, BROKER_FILES.database);
+  const keyPath = join(dataDir, BROKER_FILES.logKey);
+  if (!existsSync(dbPath)) throw new Error(`Cannot audit ${dataDir}: no ${BROKER_FILES.database} there`);
+  if (!existsSync(keyPath)) throw new Error(`Cannot audit ${dataDir}: no ${BROKER_FILES.logKey} there (the broker creates it on first start)`);
   const signer = readLogKeyFile(keyPath);
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   const all = db.prepare('SELECT note FROM log_checkpoints ORDER BY size').pluck();

@@ -1,24 +1,16 @@
 /** The log's salts and commitments (app/ports/commitments.ts) from node:crypto. */
-import { hash, randomFillSync } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Commitments } from '../../app/ports/commitments.js';
+import { RandomPool } from './random-pool.js';
 
 const SALT_BYTES = 32;
-/** One CSPRNG call fills this many salts (a call costs as much as a hundred slices). */
-const POOL_SALTS = 128;
-const pool = Buffer.alloc(SALT_BYTES * POOL_SALTS);
-let used = pool.length;
+const pool = new RandomPool(SALT_BYTES * 128);
 let scratch = Buffer.alloc(4096);
 
 export const cryptoCommitments: Commitments = {
   salt() {
-    if (used === pool.length) {
-      randomFillSync(pool);
-      used = 0;
-    }
     // A copy: the pool is refilled later, and a salt must never change.
-    const salt = Buffer.from(pool.subarray(used, used + SALT_BYTES));
-    used += SALT_BYTES;
-    return salt;
+    return Buffer.from(pool.take(SALT_BYTES));
   },
   commit(salt, content) {
     // salt ‖ content in a reused buffer, then one-shot hashing (small inputs: the call dominates).

@@ -76,7 +76,8 @@ export function loadOrCreateLogKey(path: string, origin?: string): { signer: Log
   return { signer: logSignerOf(signer), created: true };
 }
 
-/** The public half of a key file (offline audits): origin and verifier key. */
+/** An existing key file (offline audits): never creates one. */
 export function readLogKeyFile(path: string): LogSigner {
+  if (!existsSync(path)) throw new Error(`Cannot read the log key file ${path}: it does not exist`);
   return loadOrCreateLogKey(path).signer;
 }

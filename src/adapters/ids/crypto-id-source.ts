@@ -1,23 +1,13 @@
 /** OVNs and ids from the operating system's CSPRNG. */
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IdSource } from '../../app/ports/id-source.js';
+import { RandomPool } from '../crypto/random-pool.js';
 
 const OVN_BYTES = 24;
-/** One CSPRNG call fills this many OVNs' bytes (a call costs ~6 µs, as much as 170 slices). */
-const POOL_OVNS = 170;
-const pool = Buffer.alloc(OVN_BYTES * POOL_OVNS);
-let used = pool.length;
+const pool = new RandomPool(OVN_BYTES * 170);
 
 export const cryptoIdSource: IdSource = {
   // 24 random bytes → 32 base64url characters: unguessable, within F3548's 16–128.
-  ovn: () => {
-    if (used === pool.length) {
-      randomFillSync(pool);
-      used = 0;
-    }
-    const ovn = pool.toString('base64url', used, used + OVN_BYTES);
-    used += OVN_BYTES;
-    return ovn;
-  },
+  ovn: () => pool.take(OVN_BYTES).toString('base64url'),
   uuid: () => randomUUID(),
 };

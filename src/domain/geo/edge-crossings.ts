@@ -3,7 +3,7 @@
  * back over each other, in projected coordinates. Edges are bucketed in a uniform grid so
  * that a polygon of 10,000 vertices is checked in about linear time.
  */
-import { orient, segmentsWithin } from './planar.js';
+import { orient, segmentsWithinAt } from './planar.js';
 
 /** Returns [i, j] (edge i joins vertex i and i + 1) for the first bad pair found, or undefined. */
 export function findEdgeCrossing(px: Float64Array, py: Float64Array, n: number): [number, number] | undefined {
@@ -41,10 +41,7 @@ export function findEdgeCrossing(px: Float64Array, py: Float64Array, n: number):
         for (const k of list) {
           if (adjacent(i, k, n)) continue;
           const l = (k + 1) % n;
-          if (segmentsWithin(
-            px[i] as number, py[i] as number, px[j] as number, py[j] as number,
-            px[k] as number, py[k] as number, px[l] as number, py[l] as number, 0,
-          )) return [Math.min(i, k), Math.max(i, k)];
+          if (segmentsWithinAt(px, py, i, j, px, py, k, l, 0)) return [Math.min(i, k), Math.max(i, k)];
         }
         list.push(i);
       }

@@ -18,32 +18,25 @@ export function pointSegmentDist2(
   return qx * qx + qy * qy;
 }
 
+const SCRATCH_X = new Float64Array(4);
+const SCRATCH_Y = new Float64Array(4);
+
 /** True when segments ab and cd cross, touch, or come within eps of each other. */
 export function segmentsWithin(
   ax: number, ay: number, bx: number, by: number,
   cx: number, cy: number, dx: number, dy: number,
   eps: number,
 ): boolean {
-  if (Math.min(ax, bx) > Math.max(cx, dx) + eps || Math.min(cx, dx) > Math.max(ax, bx) + eps) return false;
-  if (Math.min(ay, by) > Math.max(cy, dy) + eps || Math.min(cy, dy) > Math.max(ay, by) + eps) return false;
-  const d1 = orient(ax, ay, bx, by, cx, cy);
-  const d2 = orient(ax, ay, bx, by, dx, dy);
-  const d3 = orient(cx, cy, dx, dy, ax, ay);
-  const d4 = orient(cx, cy, dx, dy, bx, by);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  const e2 = eps * eps;
-  return (
-    pointSegmentDist2(cx, cy, ax, ay, bx, by) <= e2 ||
-    pointSegmentDist2(dx, dy, ax, ay, bx, by) <= e2 ||
-    pointSegmentDist2(ax, ay, cx, cy, dx, dy) <= e2 ||
-    pointSegmentDist2(bx, by, cx, cy, dx, dy) <= e2
-  );
+  SCRATCH_X[0] = ax; SCRATCH_Y[0] = ay; SCRATCH_X[1] = bx; SCRATCH_Y[1] = by;
+  SCRATCH_X[2] = cx; SCRATCH_Y[2] = cy; SCRATCH_X[3] = dx; SCRATCH_Y[3] = dy;
+  return segmentsWithinAt(SCRATCH_X, SCRATCH_Y, 0, 1, SCRATCH_X, SCRATCH_Y, 2, 3, eps);
 }
 
 /**
- * segmentsWithin() for segment (a, b) of ring (axs, ays) and segment (c, d) of ring (cxs, cys),
- * by vertex index. Hot loops call this form: passing indices and arrays rather than eight
- * doubles spares the boxing of each double when the call is not inlined.
+ * True when segment (a, b) of ring (axs, ays) and segment (c, d) of ring (cxs, cys), by vertex
+ * index, cross, touch, or come within eps of each other. The rings' own loops call this form:
+ * indices and arrays rather than eight doubles spare the boxing of each double when the call
+ * is not inlined.
  */
 export function segmentsWithinAt(
   axs: Float64Array, ays: Float64Array, a: number, b: number,

@@ -7,54 +7,19 @@ import {
   inclusionPathOf,
   ProofError,
   rootOf,
-  splitPoint,
   verifyConsistency,
   verifyInclusion,
   type MerkleHasher,
 } from './merkle.js';
+import { accepts, consistencyShape, flipBit, inclusionShape, leavesOf } from '../../../test/support/merkle-probes.js';
 import { MerkleTree } from './merkle-tree.js';
 
 const BIG = 10_000;
-const leavesOf = (n: number, tag = 'leaf'): Uint8Array[] =>
-  Array.from({ length: n }, (_, i) => h.leaf(new TextEncoder().encode(`${tag} ${i}`)));
-/** A copy with one bit flipped (new Uint8Array copies; Buffer#slice would not). */
-const flipBit = (bytes: Uint8Array, bit: number): Uint8Array => {
-  const out = new Uint8Array(bytes);
-  out[bit >> 3] = (out[bit >> 3] as number) ^ (1 << (bit & 7));
-  return out;
-};
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const hexes = (list: readonly Uint8Array[]): string[] => list.map(hex);
 
 function throwsProofError(run: () => void, what: string): void {
   assert.throws(run, ProofError, what);
-}
-
-const accepts = (run: () => void): boolean => {
-  try {
-    run();
-    return true;
-  } catch (error) {
-    assert.ok(error instanceof ProofError, `expected a ProofError, got ${String(error)}`);
-    return false;
-  }
-};
-
-/** Sides of PATH(m, D_n) from the §2.1.3.1 recursion, leaf first (see merkle.test.ts). */
-function inclusionShape(m: number, n: number): string {
-  if (n === 1) return '';
-  const k = splitPoint(n);
-  return m < k ? `${inclusionShape(m, k)}R` : `${inclusionShape(m - k, n - k)}L`;
-}
-
-/** Seed and sides of PROOF(m, D_n) from the §2.1.4.1 recursion. */
-function consistencyShape(m: number, n: number): string {
-  const sub = (m: number, n: number, complete: boolean): string => {
-    if (m === n) return complete ? 'o' : 'p';
-    const k = splitPoint(n);
-    return m <= k ? `${sub(m, k, complete)}R` : `${sub(m - k, n - k, false)}L`;
-  };
-  return m === 0 ? 'empty' : m === n ? 'equal' : sub(m, n, true);
 }
 
 // One tree of 10,000 leaves serves every size ≤ 10,000: older trees are its prefixes.

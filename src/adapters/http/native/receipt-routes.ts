@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { recordReceipt } from '../../../app/receipts/record-receipt.js';
-import { DomainError, invalidInput } from '../../../domain/errors.js';
+import { invalidInput } from '../../../domain/errors.js';
 import type { PartyId } from '../../../domain/ids.js';
 import { openTicket } from '../../crypto/ticket-jws.js';
 import { readArray, readObject, readString } from '../dss-v1/wire/json-read.js';
@@ -28,7 +28,7 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: HttpDeps): voi
       const fields = readArray(body['fields'], 'fields', { max: 64 }).map((f, i) => readString(f, `fields[${i}]`, { max: 64 }));
       const ticket = openTicket(token, deps.tickets.publicKey);
       if (typeof ticket === 'string') throw invalidInput('ticket', PROBLEM_TEXT[ticket] ?? ticket);
-      if (ticket.iss !== deps.tickets.issuerName) throw new DomainError('invalid_input', 'ticket: was issued by another broker', { field: 'ticket' });
+      if (ticket.iss !== deps.tickets.issuerName) throw invalidInput('ticket', 'was issued by another broker');
       const result = await recordReceipt(deps.ctx, { id: principal.sub as PartyId, scopes: principal.scopes }, { ticket, fields });
       request.log.info({ sub: principal.sub, requester: ticket.sub, fields: fields.length, index: result.index }, 'disclosure.recorded');
       return reply.code(201).send(result);

@@ -10,13 +10,19 @@ describe('WalSyncer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-wal-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('syncs the WAL of committed transactions; waits beyond the syncs in flight share the next one', async () => {
-    const path = join(dir, 'a.sqlite');
+  /** A WAL database that commits without syncing (as the store's), a syncer on it, and a close. */
+  function walDatabase(name: string) {
+    const path = join(dir, name);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
     db.exec('CREATE TABLE t (x INTEGER)');
     const syncer = new WalSyncer(path);
+    return { db, syncer, close: () => (syncer.close(), db.close()) };
+  }
+
+  it('syncs the WAL of committed transactions; waits beyond the syncs in flight share the next one', async () => {
+    const { db, syncer, close } = walDatabase('a.sqlite');
     try {
       const waits: Promise<void>[] = [];
       for (let i = 0; i < 8; i++) {
@@ -29,8 +35,7 @@ describe('WalSyncer', () => {
       await Promise.all(waits);
       await syncer.durable();
     } finally {
-      syncer.close();
-      db.close();
+      close();
     }
   });
 
@@ -45,19 +50,13 @@ describe('WalSyncer', () => {
   });
 
   it('syncNow() returns once the WAL is synced, on the calling thread', () => {
-    const path = join(dir, 'b.sqlite');
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
-    db.exec('CREATE TABLE t (x INTEGER)');
-    const syncer = new WalSyncer(path);
+    const { db, syncer, close } = walDatabase('b.sqlite');
     try {
       db.prepare('INSERT INTO t VALUES (1)').run();
       syncer.syncNow();
       syncer.syncNow();
     } finally {
-      syncer.close();
-      db.close();
+      close();
     }
   });
 });

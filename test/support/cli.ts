@@ -1,0 +1,28 @@
+/** Runs `parley …` (bin/parley.mjs) as a child process, without the caller's PARLEY_* settings. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  /** stdout and stderr, interleaved as they came. */
+  readonly out: string;
+}
+
+export function runCli(args: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<CliRun> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !name.startsWith('PARLEY_')) env[name] = value;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/parley.mjs', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
