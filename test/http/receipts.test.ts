@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ephemeralTicketAuthority } from '../../src/adapters/crypto/ticket-authority.js';
+import { EARTH_RADIUS_M } from '../../src/domain/geo/sphere.js';
 import { SC } from '../support/broker-harness.js';
 import {
-  DSS, HOUR_MS, createIntent, flightVolume, putIntentBody, queryBody, startBroker, ussClient, type UssClient,
+  DSS, HOME, HOUR_MS, createIntent, flightVolume, putIntentBody, queryBody, startBroker, ussClient, type UssClient,
 } from '../support/wire.js';
 
-async function ticketFor(red: UssClient, intentId: string): Promise<string> {
-  assert.equal((await red.post('/v1/declarations', { volumes: [flightVolume({ radiusM: 200 })] })).status, 201);
+async function ticketFor(red: UssClient, intentId: string, declaration: Record<string, unknown> = { volumes: [flightVolume({ radiusM: 200 })] }): Promise<string> {
+  assert.equal((await red.post('/v1/declarations', declaration)).status, 201);
   const answer = await red.post(`${DSS}/operational_intent_references/query`, queryBody(flightVolume({ radiusM: 5000 })));
   const ref = (answer.body as { operational_intent_references: Array<{ id: string; parley_ticket?: string }> }).operational_intent_references.find((r) => r.id === intentId);
   assert.ok(ref?.parley_ticket !== undefined, answer.text);
@@ -42,7 +43,8 @@ describe('POST /v1/receipts', () => {
     assert.equal(content['requester'], 'uss-red');
     assert.equal(content['intent_id'], intent.id);
     assert.deepEqual(content['fields'], ['callsign', 'volumes']);
-    assert.deepEqual(content['basis'], { kind: 'declaration', id: (content['basis'] as { id: string }).id });
+    // The declaration has no priority and shares the intent's centre.
+    assert.deepEqual(content['basis'], { kind: 'declaration', id: (content['basis'] as { id: string }).id, km: 0 });
     const jti = JSON.parse(Buffer.from(ticket.split('.')[1]!, 'base64url').toString()).jti;
     assert.equal(content['ticket_id'], jti);
     for (const [sub, whole] of [['uss-blue', true], ['uss-red', true], ['uss-green', false]] as const) {
@@ -50,6 +52,22 @@ describe('POST /v1/receipts', () => {
       const page = (await auditor.get(`/v1/log/entries?start=${before}&limit=1`)).body as { entries: Array<{ content?: unknown }> };
       assert.equal(page.entries[0]?.content !== undefined, whole, sub);
     }
+  });
+
+  it('names the ticket\'s basis whole in the receipt: kind, id, the declared priority and the km', async (t) => {
+    const { broker, blue, red, intent } = await setUp(t);
+    // A second declaration of red's, 3 km south of blue's intent and reaching over it, priority 9.
+    // (Red's first declaration, at the intent's centre, is found first: withdraw it.)
+    const first = ((await red.get('/v1/declarations')).body as { declarations: Array<{ id: string }> }).declarations[0]!;
+    assert.equal((await red.delete(`/v1/declarations/${first.id}`)).status, 200);
+    const south = HOME.lat - (3 * 180) / (Math.PI * EARTH_RADIUS_M / 1000);
+    const ticket = await ticketFor(red, intent.id, { volumes: [flightVolume({ lat: south, radiusM: 3_300 })], priority: 9 });
+    const recorded = await blue.post('/v1/receipts', { ticket, fields: ['volumes'] });
+    assert.equal(recorded.status, 201, recorded.text);
+    const entry = await broker.store.read(async (r) => (await r.log.entries((recorded.body as { index: number }).index, 1))[0]!);
+    const basis = (JSON.parse(entry.content) as { basis: Record<string, unknown> }).basis;
+    const declared = ((await red.get('/v1/declarations')).body as { declarations: Array<{ id: string }> }).declarations;
+    assert.deepEqual(basis, { kind: 'declaration', id: declared[0]!.id, priority: 9, km: 3 });
   });
 
   it('refuses a receipt from anyone but the owner, for a forged or malformed ticket, bad field names or a long-expired ticket; logs nothing', async (t) => {

@@ -1,16 +1,18 @@
 /**
  * Intersection tickets in query answers (issue 4): a reference carries `parley_ticket` only when
  * it intersects one of the requester's own records — an intent, a subscription or a live
- * planning declaration — and the ticket says so, signed with the key of GET /v1/tickets/key.
+ * planning declaration — and the ticket says so, signed with the key of GET /v1/tickets/key,
+ * with the basis's declared priority (if any) and its distance to the intent in km.
  */
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { openTicket } from '../../src/adapters/crypto/ticket-jws.js';
+import { EARTH_RADIUS_M } from '../../src/domain/geo/sphere.js';
 import { ticketProblem, type TicketClaims } from '../../src/domain/tickets/ticket.js';
 import { SC } from '../support/broker-harness.js';
 import {
-  DSS, MINUTE_MS, createIntent, createSubscription, flightVolume, putIntentBody, putSubscriptionBody, queryBody, send,
+  DSS, HOME, MINUTE_MS, createIntent, createSubscription, flightVolume, putIntentBody, putSubscriptionBody, queryBody, send,
   startBroker, ussClient, type UssClient,
 } from '../support/wire.js';
 import type { TestBroker } from '../support/broker-harness.js';
@@ -20,6 +22,8 @@ const QUERY = `${DSS}/operational_intent_references/query`;
 const near = flightVolume();
 const far = flightVolume({ lat: 46.6 });
 const area = flightVolume({ radiusM: 20_000 });
+/** Degrees of latitude per km along a meridian, on the broker's sphere. */
+const DEG_PER_KM = 1000 / ((EARTH_RADIUS_M * Math.PI) / 180);
 
 interface WireRef { id: string; manager: string; version: number; parley_ticket?: string }
 
@@ -61,7 +65,7 @@ describe('intersection tickets in query answers', () => {
     assert.equal(typeof claims, 'object', String(claims));
     assert.deepEqual(
       { iss: claims.iss, sub: claims.sub, oi: claims.oi, own: claims.own, ver: claims.ver, basis: claims.basis },
-      { iss: issuer, sub: 'uss-red', oi: blueNear.id, own: 'uss-blue', ver: blueNear.version, basis: { kind: 'declaration', id: (declared.body as { id: string }).id } },
+      { iss: issuer, sub: 'uss-red', oi: blueNear.id, own: 'uss-blue', ver: blueNear.version, basis: { kind: 'declaration', id: (declared.body as { id: string }).id, km: 0 } },
     );
     assert.equal(claims.exp - claims.iat, 300);
     const nowS = Math.floor(broker.clock.ms / 1000);
@@ -82,9 +86,41 @@ describe('intersection tickets in query answers', () => {
     const { key } = await ticketKey(broker, red);
     assert.equal(refs.find((r) => r.id === redIntent.id)?.parley_ticket, undefined, 'no ticket for one\'s own reference');
     const nearClaims = openTicket(refs.find((r) => r.id === blueNear.id)?.parley_ticket ?? '', key) as TicketClaims;
-    assert.deepEqual(nearClaims.basis, { kind: 'intent', id: redIntent.id });
+    // Same centres: 0 km; and no priority, which only a declaration may carry.
+    assert.deepEqual(nearClaims.basis, { kind: 'intent', id: redIntent.id, km: 0 });
     const farClaims = openTicket(refs.find((r) => r.id === blueFar.id)?.parley_ticket ?? '', key) as TicketClaims;
-    assert.deepEqual(farClaims.basis, { kind: 'subscription', id: sub.id });
+    assert.deepEqual(farClaims.basis, { kind: 'subscription', id: sub.id, km: 0 });
+  });
+
+  it('a declaration\'s priority and its distance to the intent ride in the basis', async (t) => {
+    //   ( blue near ● )           10 km north
+    //          |
+    //   (     red's declaration ●, radius 10.2 km     )
+    const { broker, red, blueNear } = await setUp(t);
+    const south = HOME.lat - 10 * DEG_PER_KM;
+    const declared = await red.post('/v1/declarations', { volumes: [flightVolume({ lat: south, radiusM: 10_200 })], priority: 42 });
+    assert.equal(declared.status, 201, declared.text);
+    const { key } = await ticketKey(broker, red);
+    const claims = openTicket((await query(red)).find((r) => r.id === blueNear.id)?.parley_ticket ?? '', key) as TicketClaims;
+    assert.equal(claims.basis.kind, 'declaration');
+    assert.equal(claims.basis.priority, 42);
+    assert.ok(claims.basis.km !== undefined && Math.abs(claims.basis.km - 10) <= 0.1, `km ${claims.basis.km}`);
+    assert.equal(claims.basis.km, Math.round(claims.basis.km * 10) / 10, 'rounded to 0.1 km');
+  });
+
+  it('a basis that moves under the same id gets a fresh ticket with its new distance, not the cached one', async (t) => {
+    const { broker, red, blueNear } = await setUp(t);
+    const redIntent = await createIntent(red, putIntentBody({ extents: [flightVolume({ radiusM: 100 })], key: [blueNear.ovn as string] }));
+    const { key } = await ticketKey(broker, red);
+    const basisOf = async () => (openTicket((await query(red)).find((r) => r.id === blueNear.id)?.parley_ticket ?? '', key) as TicketClaims).basis;
+    assert.deepEqual(await basisOf(), { kind: 'intent', id: redIntent.id, km: 0 });
+    // Red moves its own intent 2 km south, still over blue's: the same basis id, now 2 km away.
+    const moved = await red.put(
+      `${DSS}/operational_intent_references/${redIntent.id}/${redIntent.ovn}`,
+      putIntentBody({ extents: [flightVolume({ lat: HOME.lat - 2 * DEG_PER_KM, radiusM: 2_200 })], key: [blueNear.ovn as string] }),
+    );
+    assert.equal(moved.status, 200, moved.text);
+    assert.deepEqual(await basisOf(), { kind: 'intent', id: redIntent.id, km: 2 });
   });
 
   it('a repeated query gets the same ticket while it is fresh, and a new one later or for a new version', async (t) => {

@@ -23,14 +23,18 @@ const POLICIES = {
   'per-peer': (requester: string) => ({
     version: 1,
     default: { bases: ['intent'], fields: {} },
-    peers: { [requester]: { bases: ['intent', 'subscription'], fields: { volumes: 'always', callsign: { when: [{ within_km: 5 }] }, mission: 'never' } } },
+    peers: { [requester]: { bases: ['intent', 'subscription'], fields: { volumes: 'always', callsign: { when: [{ within_km: 5 }] }, contact: { when: [{ requester_priority_at_least: 5 }] }, mission: 'never' } } },
   }),
 } as const;
-/** What each policy lets the requester see on an accepted ticket (distance unknown: conditions fail). */
+/**
+ * What each policy lets the requester see on an accepted ticket. The ticket's basis is an intent
+ * centred on the owner's (basis.km 0 meets within_km 5); an intent basis states no priority, so
+ * requester_priority_at_least is not met.
+ */
 const EXPECTED: Record<keyof typeof POLICIES, string[]> = {
   open: ['volumes', 'callsign', 'aircraft_type', 'contact'],
   strict: ['volumes'],
-  'per-peer': ['volumes'],
+  'per-peer': ['volumes', 'callsign'],
 };
 
 async function ticketsFrom(uss: UssClient, around: ReturnType<typeof flightVolume>): Promise<Map<string, string>> {

@@ -72,14 +72,23 @@ export function auditCommand(output: CliOutput = processOutput): Command {
       }
       output.stdout(`${receipts.length} disclosure${receipts.length === 1 ? '' : 's'} of ${options.party}'s operations (log verified, ${report.passed.length} checks):\n`);
       for (const r of receipts) {
-        const basis = r['basis'] as { kind: string; id: string };
         output.stdout(
           `  #${String(r['index'])}  ${String(r['at'])}  to ${String(r['requester'])}  intent ${String(r['intent_id'])} v${String(r['intent_version'])}  ` +
-            `fields ${(r['fields'] as string[]).join(',') || '(none)'}  ticket ${String(r['ticket_id'])}  basis ${basis.kind} ${basis.id}\n`,
+            `fields ${(r['fields'] as string[]).join(',') || '(none)'}  ticket ${String(r['ticket_id'])}  basis ${basisText(r['basis'])}\n`,
         );
       }
     });
   return audit;
+}
+
+/** A receipt's basis as `declaration <id> (priority 7, 10.0 km)`: priority and km only when the ticket had them. */
+function basisText(value: unknown): string {
+  const basis = value as { kind: string; id: string; priority?: number; km?: number };
+  const weighed = [
+    ...(basis.priority === undefined ? [] : [`priority ${basis.priority}`]),
+    ...(basis.km === undefined ? [] : [`${basis.km.toFixed(1)} km`]),
+  ];
+  return weighed.length === 0 ? `${basis.kind} ${basis.id}` : `${basis.kind} ${basis.id} (${weighed.join(', ')})`;
 }
 
 async function verify(options: VerifyOptions, output: CliOutput, onWholeEntry?: (entry: AuditEntry) => void): Promise<AuditReport> {

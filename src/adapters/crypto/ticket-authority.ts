@@ -37,8 +37,13 @@ export function ticketAuthority(issuerName: string, privateKey: KeyObject): Tick
     issue(request, nowMs) {
       const iat = Math.floor(nowMs / 1000);
       // Same requester, intent, version and basis: the same statement, so the same ticket while
-      // it is fresh enough (an intent's new version gets a new ticket).
-      const cacheKey = `${request.requester}\n${request.intentId}\n${request.version}\n${request.basis.kind}\n${request.basis.id}`;
+      // it is fresh enough (an intent's new version gets a new ticket). A cached ticket must equal
+      // the one that would be issued now. A declaration's priority never changes, and the intent's
+      // extents change only with its version; but the basis may be the requester's own intent or
+      // subscription, whose extents (so `km`) change under the same id. So priority and km are part
+      // of the key too: a moved basis gets a new ticket.
+      const { basis } = request;
+      const cacheKey = `${request.requester}\n${request.intentId}\n${request.version}\n${basis.kind}\n${basis.id}\n${basis.priority ?? ''}\n${basis.km ?? ''}`;
       const cached = cache.get(cacheKey);
       if (cached !== undefined && cached.exp - iat >= REUSE_MIN_LEFT_S && cached.exp - iat <= TICKET_MAX_TTL_S) return cached.token;
       const exp = iat + TICKET_MAX_TTL_S;
@@ -49,7 +54,13 @@ export function ticketAuthority(issuerName: string, privateKey: KeyObject): Tick
           oi: request.intentId,
           own: request.owner,
           ver: request.version,
-          basis: request.basis,
+          // Only the fields a ticket carries, and only those present: the ticket stays small.
+          basis: {
+            kind: basis.kind,
+            id: basis.id,
+            ...(basis.priority === undefined ? {} : { priority: basis.priority }),
+            ...(basis.km === undefined ? {} : { km: basis.km }),
+          },
           iat,
           exp,
           jti: randomUUID(),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ticketProblem, type TicketClaims } from '../../domain/tickets/ticket.js';
+import { ticketClaimsOf, ticketProblem, type TicketClaims } from '../../domain/tickets/ticket.js';
 import { openTicket, publicKeyOf, signTicket, type TicketKey } from './ticket-jws.js';
 
 const key: TicketKey = { kid: 'k1', privateKey: generateKeyPairSync('ed25519').privateKey };
@@ -50,5 +50,32 @@ describe('intersection tickets', () => {
     for (const bad of [{ ...claims, ver: 0 }, { ...claims, basis: { kind: 'hunch', id: 'x' } }, { ...claims, sub: '' }, { ...claims, exp: -1 }]) {
       assert.equal(openTicket(signTicket(bad as TicketClaims, key), publicKeyOf(key)), 'malformed');
     }
+  });
+
+  it('ticketClaimsOf() reads basis priority and km when present, and leaves them out when absent', () => {
+    const full = { ...claims, basis: { kind: 'declaration', id: 'decl-1', priority: 7, km: 10.3 } };
+    assert.deepEqual(ticketClaimsOf(full)?.basis, { kind: 'declaration', id: 'decl-1', priority: 7, km: 10.3 });
+    assert.deepEqual(openTicket(signTicket(full as TicketClaims, key), publicKeyOf(key)), full);
+    for (const edge of [{ priority: 0, km: 0 }, { priority: 100, km: 20_040 }]) {
+      assert.deepEqual(ticketClaimsOf({ ...claims, basis: { kind: 'declaration', id: 'd', ...edge } })?.basis, { kind: 'declaration', id: 'd', ...edge });
+    }
+    const bare = ticketClaimsOf({ ...claims, basis: { kind: 'intent', id: 'i-1', extra: 'ignored' } });
+    assert.deepEqual(bare?.basis, { kind: 'intent', id: 'i-1' });
+    assert.equal(Object.hasOwn(bare?.basis ?? {}, 'priority'), false);
+    assert.equal(Object.hasOwn(bare?.basis ?? {}, 'km'), false);
+  });
+
+  it('ticketClaimsOf() refuses a basis priority that is not a whole number 0..100, or a km not finite in 0..20040', () => {
+    const bad: unknown[] = [
+      { priority: -1 }, { priority: 101 }, { priority: 2.5 }, { priority: '7' }, { priority: null },
+      { km: -0.1 }, { km: 20_040.1 }, { km: '3' }, { km: null }, { km: Number.NaN }, { km: Number.POSITIVE_INFINITY },
+    ];
+    for (const extra of bad) {
+      const payload = { ...claims, basis: { kind: 'declaration', id: 'decl-1', ...(extra as object) } };
+      assert.equal(ticketClaimsOf(payload), undefined, JSON.stringify(extra));
+    }
+    // Signed, the finite bad values are refused as malformed too.
+    const signed = signTicket({ ...claims, basis: { kind: 'declaration', id: 'decl-1', priority: 101 } }, key);
+    assert.equal(openTicket(signed, publicKeyOf(key)), 'malformed');
   });
 });

@@ -22,7 +22,7 @@ export interface DetailsRequest {
   readonly intentId: string;
   /** The `Parley-Ticket` header, if any. */
   readonly ticket: string | undefined;
-  /** What the agent could establish about the requester's operation (policy conditions). */
+  /** Facts about the requester's operation established otherwise (default: the ticket's basis). */
   readonly requesterPriority?: number;
   readonly distanceKm?: number;
 }
@@ -51,11 +51,15 @@ export function answerDetails(deps: AnswerDeps, operation: OwnOperation | undefi
   if (problem !== undefined) return { status: 403, reason: problem };
   // Only now, with a ticket for exactly this intent, may the requester learn whether we hold it.
   if (operation === undefined || operation.intentId !== request.intentId) return { status: 404, reason: 'unknown_intent' };
+  // The conditions' facts come from what the broker signed: the priority the requester stated in
+  // its declaration, and the distance between the two operations' centres.
+  const requesterPriority = request.requesterPriority ?? claims.basis.priority;
+  const distanceKm = request.distanceKm ?? claims.basis.km;
   const decision = disclose(deps.policy, operation, {
     peer: request.requester,
     basis: claims.basis.kind,
-    ...(request.requesterPriority === undefined ? {} : { requesterPriority: request.requesterPriority }),
-    ...(request.distanceKm === undefined ? {} : { distanceKm: request.distanceKm }),
+    ...(requesterPriority === undefined ? {} : { requesterPriority }),
+    ...(distanceKm === undefined ? {} : { distanceKm }),
   });
   if (!decision.allowed) return { status: 403, reason: decision.reason };
   return { status: 200, body: decision.fields, disclosed: decision.disclosed, ticket: claims };

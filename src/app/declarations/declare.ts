@@ -3,9 +3,11 @@
  * to fly, so that the broker may vouch for its interest in the intents they meet (intersection
  * tickets) before it has planned anything. Each is logged, lives ten minutes, and a party holds
  * at most MAX_LIVE_DECLARATIONS at once, so "declaring" a whole country costs something visible.
+ * A declaration may state a priority, which the tickets it earns carry to owners' policies.
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, invalidInput } from '../../domain/errors.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
+import { MAX_PRIORITY, isPriority } from '../../domain/tickets/ticket.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import { checkWriteWindow } from '../check-extents.js';
 import { extentsDigest, recordChange } from '../log/record-change.js';
@@ -14,8 +16,16 @@ import type { DeclarationRecord } from '../ports/store.js';
 export const DECLARATION_TTL_MS = 10 * 60_000;
 export const MAX_LIVE_DECLARATIONS = 16;
 
-export async function declare(ctx: BrokerContext, caller: Caller, command: { readonly extents: readonly Volume4D[] }): Promise<DeclarationRecord> {
+export const PRIORITY_RULE = `must be a whole number from 0 to ${MAX_PRIORITY}`;
+
+export async function declare(
+  ctx: BrokerContext,
+  caller: Caller,
+  command: { readonly extents: readonly Volume4D[]; readonly priority?: number },
+): Promise<DeclarationRecord> {
   const nowMs = ctx.clock.nowMs();
+  const { priority } = command;
+  if (priority !== undefined && !isPriority(priority)) throw invalidInput('priority', PRIORITY_RULE);
   checkWriteWindow(command.extents, { field: 'volumes', nowMs, horizonMs: ctx.limits.intentHorizonMs, what: 'a declaration' });
   return ctx.store.transact(async (tx) => {
     const all = await tx.declarations.live(caller.id, -Infinity);
@@ -35,12 +45,18 @@ export async function declare(ctx: BrokerContext, caller: Caller, command: { rea
       extents: command.extents,
       createdAtMs: nowMs,
       expiresAtMs: nowMs + DECLARATION_TTL_MS,
+      ...(priority === undefined ? {} : { priority }),
     };
     await tx.declarations.put(record);
     await recordChange(ctx, tx, {
       kind: 'declaration.create',
       by: caller.id,
-      subject: { id: record.id, expires_at: new Date(record.expiresAtMs).toISOString(), extents_sha256: extentsDigest(ctx, record.extents) },
+      subject: {
+        id: record.id,
+        expires_at: new Date(record.expiresAtMs).toISOString(),
+        extents_sha256: extentsDigest(ctx, record.extents),
+        ...(priority === undefined ? {} : { priority }),
+      },
     }, nowMs);
     return record;
   });

@@ -18,7 +18,7 @@ export type ChangeKind =
   | 'subscription.create' | 'subscription.update' | 'subscription.delete'
   | 'availability.set'
   | 'report.create'
-  | 'declaration.create'
+  | 'declaration.create' | 'declaration.delete'
   | 'disclosure.receipt';
 
 /** Version of the entry content format (docs/api.md, "Log entries"). */

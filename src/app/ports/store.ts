@@ -148,6 +148,8 @@ export interface DeclarationRecord {
   readonly extents: readonly Volume4D[];
   readonly createdAtMs: number;
   readonly expiresAtMs: number;
+  /** The priority the party declared with it (a whole number 0..100), carried by its tickets. */
+  readonly priority?: number;
 }
 
 export interface DeclarationReader {

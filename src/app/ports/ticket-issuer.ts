@@ -1,12 +1,13 @@
 /** Signs intersection tickets (domain/tickets/ticket.ts); the key stays in the adapter. */
-import type { BasisKind } from '../../domain/tickets/ticket.js';
+import type { TicketBasis } from '../../domain/tickets/ticket.js';
 
 export interface TicketRequest {
   readonly requester: string;
   readonly intentId: string;
   readonly owner: string;
   readonly version: number;
-  readonly basis: { readonly kind: BasisKind; readonly id: string };
+  /** Signed as given: kind and id, and `priority` and `km` when the caller has them. */
+  readonly basis: TicketBasis;
 }
 
 export interface TicketIssuer {

@@ -43,9 +43,15 @@ export async function recordReceipt(
         intent_id: ticket.oi,
         intent_version: ticket.ver,
         ticket_id: ticket.jti,
-        basis: { kind: ticket.basis.kind, id: ticket.basis.id },
+        basis: basisOf(ticket),
         fields: sorted,
       },
     }, nowMs),
   }));
+}
+
+/** The ticket's basis whole: kind and id, and the priority and km the owner's policy weighed, when present. */
+function basisOf(ticket: TicketClaims): Readonly<Record<string, unknown>> {
+  const { kind, id, priority, km } = ticket.basis;
+  return { kind, id, ...(priority === undefined ? {} : { priority }), ...(km === undefined ? {} : { km }) };
 }

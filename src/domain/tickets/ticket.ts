@@ -11,6 +11,27 @@ export const BASIS_KINDS: readonly BasisKind[] = ['intent', 'subscription', 'dec
 /** A ticket lives at most this long (seconds). */
 export const TICKET_MAX_TTL_S = 300;
 
+/** A declared priority: a whole number from 0 to MAX_PRIORITY. */
+export const MAX_PRIORITY = 100;
+/** No two points of the sphere lie further apart than this (half its circumference, rounded up). */
+export const MAX_BASIS_KM = 20_040;
+
+export function isPriority(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= MAX_PRIORITY;
+}
+
+/**
+ * The requester's own record that intersects the intent, with what an owner's policy
+ * conditions need: the priority the requester declared with it (declarations only, when given)
+ * and `km`, the distance between the record's and the intent's centres (domain/tickets/basis-distance.ts).
+ */
+export interface TicketBasis {
+  readonly kind: BasisKind;
+  readonly id: string;
+  readonly priority?: number;
+  readonly km?: number;
+}
+
 export interface TicketClaims {
   /** The broker (its log origin). */
   readonly iss: string;
@@ -21,7 +42,7 @@ export interface TicketClaims {
   readonly own: string;
   readonly ver: number;
   /** The requester's own record that intersects the intent. */
-  readonly basis: { readonly kind: BasisKind; readonly id: string };
+  readonly basis: TicketBasis;
   /** Issued at and expiry, seconds since the epoch; exp - iat ≤ TICKET_MAX_TTL_S. */
   readonly iat: number;
   readonly exp: number;
@@ -59,13 +80,22 @@ export function ticketClaimsOf(payload: unknown): TicketClaims | undefined {
   if (!text(p['iss']) || !text(p['sub']) || !text(p['oi']) || !text(p['own']) || !text(p['jti'])) return undefined;
   if (!Number.isSafeInteger(p['ver']) || (p['ver'] as number) < 1 || !seconds(p['iat']) || !seconds(p['exp'])) return undefined;
   if (typeof basis !== 'object' || basis === null || !BASIS_KINDS.includes(basis['kind'] as BasisKind) || !text(basis['id'])) return undefined;
+  const priority = basis['priority'];
+  const km = basis['km'];
+  if (priority !== undefined && !isPriority(priority)) return undefined;
+  if (km !== undefined && (typeof km !== 'number' || !Number.isFinite(km) || km < 0 || km > MAX_BASIS_KM)) return undefined;
   return {
     iss: p['iss'],
     sub: p['sub'],
     oi: p['oi'],
     own: p['own'],
     ver: p['ver'] as number,
-    basis: { kind: basis['kind'] as BasisKind, id: basis['id'] },
+    basis: {
+      kind: basis['kind'] as BasisKind,
+      id: basis['id'],
+      ...(priority === undefined ? {} : { priority }),
+      ...(km === undefined ? {} : { km: km as number }),
+    },
     iat: p['iat'],
     exp: p['exp'],
     jti: p['jti'],
