@@ -1,6 +1,6 @@
 /**
  * What an owner's agent answers a peer that holds a valid ticket (issue 4): exactly the fields
- * the policy allows this peer under these conditions, `volumes` coarsened if the policy says
+ * the policy allows this peer under these conditions, volume fields coarsened if the policy says
  * so, nothing else. Conditions the agent cannot establish count as not met.
  */
 import type { Volume4D } from '../geo/volume-4d.js';
@@ -8,8 +8,12 @@ import type { BasisKind } from '../tickets/ticket.js';
 import { boundingVolume } from './coarsen.js';
 import { audienceFor, type Condition, type DisclosurePolicy, type FieldRule } from './policy.js';
 
-/** The operation's volumes go by this field name; every other field is a detail. */
+/** The operation's volumes go by this field name (taken from `operation.volumes`, never from details). */
 export const VOLUMES_FIELD = 'volumes';
+/** The volumes the operation would use off-nominal (Nonconforming, Contingent), a detail entry. */
+export const OFF_NOMINAL_VOLUMES_FIELD = 'off_nominal_volumes';
+/** Fields that hold 4D volumes: coarsened to one bounding volume each under `coarsen_volumes`, omitted when empty. */
+export const VOLUME_FIELDS: ReadonlySet<string> = new Set([VOLUMES_FIELD, OFF_NOMINAL_VOLUMES_FIELD]);
 
 export interface DisclosureContext {
   readonly peer: string;
@@ -24,9 +28,10 @@ export type Disclosure =
   | { readonly allowed: false; readonly reason: 'basis_not_accepted' }
   | {
       readonly allowed: true;
-      /** The answer: only allowed fields, in the operation's own order. */
+      /** The answer: only allowed fields, `volumes` first, then the details in their own order. */
       readonly fields: Readonly<Record<string, unknown>>;
       readonly disclosed: readonly string[];
+      /** At least one volume field was disclosed, coarsened. */
       readonly coarsened: boolean;
     };
 
@@ -40,18 +45,27 @@ export function disclose(
   const fields: Record<string, unknown> = {};
   const disclosed: string[] = [];
   let coarsened = false;
-  if (permits(rules.fields[VOLUMES_FIELD], context) && operation.volumes.length > 0) {
-    coarsened = rules.coarsenVolumes;
-    fields[VOLUMES_FIELD] = coarsened ? [boundingVolume(operation.volumes)] : operation.volumes;
-    disclosed.push(VOLUMES_FIELD);
-  }
-  for (const [name, value] of Object.entries(operation.details)) {
-    if (name === VOLUMES_FIELD || value === undefined) continue;
-    if (!Object.hasOwn(rules.fields, name) || !permits(rules.fields[name], context)) continue;
-    fields[name] = value;
+  const entries: Array<[string, unknown]> = [[VOLUMES_FIELD, operation.volumes]];
+  for (const entry of Object.entries(operation.details)) if (entry[0] !== VOLUMES_FIELD) entries.push(entry);
+  for (const [name, value] of entries) {
+    if (value === undefined || !Object.hasOwn(rules.fields, name) || !permits(rules.fields[name], context)) continue;
+    if (VOLUME_FIELDS.has(name)) {
+      const volumes = volumeList(name, value);
+      if (volumes.length === 0) continue;
+      fields[name] = rules.coarsenVolumes ? [boundingVolume(volumes)] : volumes;
+      coarsened ||= rules.coarsenVolumes;
+    } else {
+      fields[name] = value;
+    }
     disclosed.push(name);
   }
   return { allowed: true, fields, disclosed, coarsened };
+}
+
+/** A volume field's value; anything but a list is the caller's error, never passed on as it is. */
+function volumeList(name: string, value: unknown): readonly Volume4D[] {
+  if (!Array.isArray(value)) throw new TypeError(`Cannot disclose "${name}": expected a list of volumes, not ${typeof value}`);
+  return value as readonly Volume4D[];
 }
 
 function permits(rule: FieldRule | undefined, context: DisclosureContext): boolean {

@@ -5,7 +5,7 @@ import { EARTH_RADIUS_M, angleBetween, unitVector } from '../geo/sphere.js';
 import type { Volume4D } from '../geo/volume-4d.js';
 import { boundingVolume } from './coarsen.js';
 import { disclose } from './disclose.js';
-import { DENY_ALL, PolicyError, parsePolicy } from './policy.js';
+import { DENY_ALL, PolicyError, audienceFor, parsePolicy } from './policy.js';
 
 const EXAMPLE = {
   version: 1,
@@ -138,5 +138,17 @@ describe('boundingVolume()', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a peer named like an Object member', () => {
+  it('"__proto__" and "constructor" are peers with their own rules, not the prototype', () => {
+    const policy = parsePolicy(
+      JSON.parse('{"version":1,"default":{"fields":{}},"peers":{"__proto__":{"fields":{"callsign":"always"}},"constructor":{"fields":{"contact":"always"}}}}'),
+    );
+    assert.deepEqual(Object.keys(policy.peers).sort(), ['__proto__', 'constructor']);
+    assert.deepEqual(Object.keys(audienceFor(policy, '__proto__').fields), ['callsign']);
+    assert.deepEqual(Object.keys(audienceFor(policy, 'constructor').fields), ['contact']);
+    assert.deepEqual(Object.keys(audienceFor(policy, 'toString').fields), []);
   });
 });

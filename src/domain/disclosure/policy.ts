@@ -66,7 +66,8 @@ export function parsePolicy(value: unknown): DisclosurePolicy {
       const path = `$.peers[${JSON.stringify(peer)}]`;
       if (!PARTY_ID.test(peer)) problems.push(`${path}: a party id is 1 to 64 letters, digits, ".", "_" or "-"`);
       const parsed = audience(rules, path, problems);
-      if (parsed !== undefined) peers[peer] = parsed;
+      // Defined, not assigned: a peer named "__proto__" is a peer like any other.
+      if (parsed !== undefined) Object.defineProperty(peers, peer, { value: parsed, enumerable: true, writable: true, configurable: true });
     }
   }
   if (problems.length > 0 || fallback === undefined) throw new PolicyError(problems);
