@@ -18,6 +18,11 @@ export const ERROR_CODES = [
   'dependents_exist',
   'subscription_not_covering',
   'limit_reached',
+  'planning_conflict',
+  'peer_unavailable',
+  'peer_refused',
+  'broker_unavailable',
+  'broker_refused',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

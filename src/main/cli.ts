@@ -3,7 +3,10 @@ import { Command } from 'commander';
 import { AuditFailed, auditCommand } from '../adapters/cli/audit-command.js';
 import { keygenCommand } from '../adapters/cli/keygen-command.js';
 import { tokenCommand } from '../adapters/cli/token-command.js';
+import { ConfigFileError } from '../config/config-file-error.js';
+import { resolveAgentConfig } from '../config/agent-config.js';
 import { ConfigError, resolveBrokerConfig } from '../config/broker-config.js';
+import { startAgent } from './agent.js';
 import { closeOnSignals, startBroker } from './broker.js';
 import { startQuickstart } from './quickstart.js';
 
@@ -29,6 +32,27 @@ function brokerCommand(): Command {
     });
 }
 
+function agentCommand(): Command {
+  return new Command('agent')
+    .description("Run one party's agent: its operations' details, planning through the broker, need-to-know disclosure to peers")
+    .option('--port <port>', 'TCP port to listen on (default 9001; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--data <dir>', "directory for the agent's database")
+    .option('--party <id>', 'the party this agent acts for (its id in the parties file)')
+    .option('--key <file>', "the party's private key file (parley keygen); signs its tokens")
+    .option('--broker <url>', "the broker's URL, e.g. http://127.0.0.1:8080")
+    .option('--parties <file>', 'parties file: who may call this agent, and where their agents answer')
+    .option('--policy <file>', 'disclosure policy, JSON or YAML (docs/disclosure-policy.md); without one nothing is disclosed')
+    .option('--public-url <url>', 'where peers reach this agent (default http://HOST:PORT)')
+    .option('--equal-priority <rule>', 'may a new operation conflict with one of equal priority: allow or deny (default deny)')
+    .option('--ticketless <rule>', 'F3548 clients without a ticket: deny, or reference (the reference with its OVN, no details); default deny')
+    .action(async (options) => {
+      const config = resolveAgentConfig(options, process.env);
+      const agent = await startAgent(config);
+      closeOnSignals(agent);
+    });
+}
+
 function startCommand(): Command {
   return new Command('start')
     .description('Quick start: a broker under ./.parley with keys and a parties file for three example parties')
@@ -45,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .description('Parley: deconfliction between parties who share an airspace but not trust')
     .showHelpAfterError()
     .addCommand(brokerCommand())
+    .addCommand(agentCommand())
     .addCommand(startCommand())
     .addCommand(keygenCommand())
     .addCommand(tokenCommand())
@@ -53,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof AuditFailed) process.exit(1);
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

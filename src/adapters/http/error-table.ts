@@ -24,4 +24,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, HttpError>> = Object.freeze
   dependents_exist: { status: 400, title: 'Has dependents' },
   subscription_not_covering: { status: 400, title: 'Subscription does not cover' },
   limit_reached: { status: 429, title: 'Limit reached' },
+  planning_conflict: { status: 409, title: 'Planning conflict' },
+  peer_unavailable: { status: 502, title: 'Peer agent unavailable' },
+  peer_refused: { status: 502, title: 'Peer agent refused' },
+  broker_unavailable: { status: 503, title: 'Broker unavailable' },
+  broker_refused: { status: 502, title: 'Broker refused' },
 });

@@ -1,6 +1,7 @@
 /**
- * Errors → answers, mapped once: F3548 routes (/dss/v1) answer the standard's `{message}` body;
- * native routes answer RFC 9457 problem+json with the stable `code` and the offending field.
+ * Errors → answers, mapped once: F3548 routes (/dss/v1, an agent's /uss/v1) answer the standard's `{message}` body;
+ * native routes answer RFC 9457 problem+json with the stable `code` and the offending field
+ * (and any extension members a DomainError carries in `details.problem`).
  * Unknown errors become a 500 whose `error_id` is also in the log; no internals leak.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ interface Mapped {
   readonly title: string;
   readonly message: string;
   readonly field?: string;
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 /** Fastify's own 4xx (bad JSON, body too large, wrong media type) keep their status. */
@@ -34,6 +36,7 @@ function mapError(error: unknown): Mapped {
       title: entry.title,
       message: error.message,
       ...(error.field === undefined ? {} : { field: error.field }),
+      ...(error.details?.['problem'] === undefined ? {} : { extensions: error.details['problem'] as Record<string, unknown> }),
     };
   }
   const fastifyError = error as Partial<FastifyError>;
@@ -57,13 +60,15 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   } else {
     request.log.info({ code: mapped.code, field: mapped.field, status: mapped.status }, 'request.rejected');
   }
-  if (request.url.startsWith('/dss/')) {
+  if (isF3548(request.url)) {
     return reply.code(mapped.status).type('application/json').send({ message });
   }
   return reply
     .code(mapped.status)
     .type('application/problem+json')
     .send({
+      // Extension members first, so they can never replace a standard one.
+      ...mapped.extensions,
       type: `https://parley.invalid/errors/${mapped.code}`,
       title: mapped.title,
       status: mapped.status,
@@ -76,9 +81,14 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const message = `No route ${request.method} ${request.url.split('?')[0]}`;
-  if (request.url.startsWith('/dss/')) return reply.code(404).send({ message });
+  if (isF3548(request.url)) return reply.code(404).send({ message });
   return reply
     .code(404)
     .type('application/problem+json')
     .send({ type: 'https://parley.invalid/errors/not_found', title: 'Not found', status: 404, detail: message, code: 'not_found' });
+}
+
+/** F3548 routes (the broker's /dss/v1, an agent's /uss/v1) answer the standard's {message}. */
+function isF3548(url: string): boolean {
+  return url.startsWith('/dss/') || url.startsWith('/uss/');
 }

@@ -1,0 +1,107 @@
+/**
+ * The agent's side of other parties' agents (F3548 /uss/v1): ask an owner for an intent's
+ * details with our intersection ticket in `Parley-Ticket`, and notify subscribers of our
+ * changes. Every failure names the peer party and its URL: `peer_unavailable` (unreachable,
+ * timed out, 5xx) or `peer_refused` (it answered, but not with what planning needs).
+ */
+import type { IntentNotice, PeerAnswer, PeerPort, PeerTarget } from '../../app/agent/agent-ports.js';
+import { SCOPE } from '../../app/scopes.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Volume4D } from '../../domain/geo/volume-4d.js';
+import { DEFAULT_LIMITS } from '../../app/broker-context.js';
+import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
+import { parseVolume4D } from '../http/dss-v1/volume-wire.js';
+import { CallFailure, callJson, messageOf } from './http-call.js';
+import { referenceToWire, readReference } from './reference-wire.js';
+import { audienceOf, type TokenMinter } from './token-minter.js';
+
+export const TICKET_HEADER = 'parley-ticket';
+
+export interface PeerClientOptions {
+  readonly tokens: TokenMinter;
+  readonly timeoutMs?: number;
+}
+
+export function peerClient(options: PeerClientOptions): PeerPort {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+
+  return {
+    async fetchDetails(target: PeerTarget, intentId: string, ticket: string | undefined): Promise<PeerAnswer> {
+      const who = `the agent of party "${target.party}" at ${target.ussBaseUrl}`;
+      const url = `${target.ussBaseUrl.replace(/\/+$/, '')}/uss/v1/operational_intents/${encodeURIComponent(intentId)}`;
+      let result;
+      try {
+        const token = await options.tokens(audienceOf(target.ussBaseUrl), SCOPE.strategicCoordination);
+        const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+        if (ticket !== undefined) headers[TICKET_HEADER] = ticket;
+        result = await callJson(url, { method: 'GET', headers, timeoutMs });
+      } catch (error) {
+        if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot reach ${who} for intent ${intentId}: ${error.reason}`);
+        if (error instanceof TypeError) throw new DomainError('peer_unavailable', `Cannot reach ${who}: its URL is not valid`);
+        throw error;
+      }
+      if (result.status >= 500) {
+        throw new DomainError('peer_unavailable', `${capital(who)} failed (${result.status}) answering for intent ${intentId}${suffix(result.body)}`);
+      }
+      if (result.status !== 200) {
+        throw new DomainError('peer_refused', `${capital(who)} refused to answer for intent ${intentId} (${result.status}${suffix(result.body)})`);
+      }
+      try {
+        const oi = readObject(readObject(result.body, 'body')['operational_intent'], 'operational_intent');
+        const reference = readReference(oi['reference'], 'operational_intent.reference');
+        if (reference.ovn === undefined) throw new Error('operational_intent.reference.ovn: missing');
+        if (reference.id !== intentId) throw new Error(`operational_intent.reference.id: is ${reference.id}, not the intent asked for`);
+        if (reference.manager !== target.party) throw new Error(`operational_intent.reference.manager: is "${reference.manager}", not "${target.party}"`);
+        const details = oi['details'] === undefined || oi['details'] === null ? {} : readObject(oi['details'], 'operational_intent.details');
+        return { reference: { ...reference, ovn: reference.ovn }, details, volumes: volumesIn(details['volumes']), priority: priorityIn(details['priority']) };
+      } catch (error) {
+        throw new DomainError('peer_refused', `${capital(who)} answered for intent ${intentId} with an invalid body: ${(error as Error).message}`);
+      }
+    },
+
+    async notify(ussBaseUrl: string, notice: IntentNotice): Promise<void> {
+      const url = `${ussBaseUrl.replace(/\/+$/, '')}/uss/v1/operational_intents`;
+      const token = await options.tokens(audienceOf(ussBaseUrl), SCOPE.strategicCoordination);
+      const body = {
+        operational_intent_id: notice.intentId,
+        // Details never travel in a notification: a subscriber asks for them with its ticket.
+        ...(notice.reference === undefined ? {} : { operational_intent: { reference: referenceToWire(notice.reference) } }),
+        subscriptions: notice.subscriptions.map((s) => ({ subscription_id: s.subscriptionId, notification_index: s.notificationIndex })),
+      };
+      let result;
+      try {
+        result = await callJson(url, { method: 'POST', body, timeoutMs, headers: { authorization: `Bearer ${token}` } });
+      } catch (error) {
+        if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot notify ${ussBaseUrl}: ${error.reason}`);
+        throw error;
+      }
+      if (result.status !== 204 && result.status !== 200) {
+        throw new DomainError(result.status >= 500 ? 'peer_unavailable' : 'peer_refused', `${ussBaseUrl} refused the notification (${result.status}${suffix(result.body)})`);
+      }
+    },
+  };
+}
+
+/** Disclosed volumes we can use for conflict checks; anything else counts as not disclosed. */
+function volumesIn(value: unknown): Volume4D[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const rules = { requireBounds: true, maxVertices: DEFAULT_LIMITS.intentMaxVertices, maxAreaKm2: Number.POSITIVE_INFINITY };
+    return readArray(value, 'volumes', { min: 1, max: 1000 }).map((v, i) => parseVolume4D(v, `volumes[${i}]`, rules));
+  } catch {
+    return undefined;
+  }
+}
+
+function priorityIn(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) ? (value as number) : undefined;
+}
+
+function suffix(body: unknown): string {
+  const message = messageOf(body);
+  return message === undefined ? '' : `: ${message}`;
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,79 @@
+/**
+ * The agent's F3548 USS API for other parties' agents (tokens they issue, `aud` our host):
+ * GET /uss/v1/operational_intents/{id} answers what our policy allows a ticket holder (header
+ * `Parley-Ticket`), once the broker has the receipt; POST /uss/v1/operational_intents takes a
+ * notification (204). Errors use the standard's {"message"} body.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { receiveNotification } from '../../../app/agent/receive-notification.js';
+import { serveDetails } from '../../../app/agent/serve-details.js';
+import { SCOPE } from '../../../app/scopes.js';
+import { invalidInput } from '../../../domain/errors.js';
+import { readReference, ownReferenceToWire } from '../../agent/reference-wire.js';
+import { TICKET_HEADER } from '../../agent/peer-client.js';
+import { requireScopes } from '../auth.js';
+import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
+import { at, isAbsent, readArray, readObject, readString } from '../dss-v1/wire/json-read.js';
+import type { AgentHttpDeps } from './agent-http-deps.js';
+
+const REFUSALS: Readonly<Record<string, string>> = {
+  no_ticket: `send the broker's intersection ticket for this intent in the ${TICKET_HEADER} header`,
+  malformed: 'the ticket is not a Parley ticket',
+  bad_signature: 'the ticket is not signed by our broker',
+  expired: 'the ticket has expired; query the broker for a fresh one',
+  not_yet_valid: 'the ticket is not valid yet (clocks apart?)',
+  too_long: 'the ticket lives longer than tickets may',
+  other_requester: 'the ticket was issued to another party',
+  other_intent: 'the ticket is for another intent',
+  basis_not_accepted: 'our policy does not disclose on the basis this ticket names',
+};
+
+export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
+  const { ctx } = deps;
+  const peer = async (request: FastifyRequest) => {
+    const principal = await deps.peers.authenticate(request.headers.authorization, Date.now());
+    requireScopes(principal, [[SCOPE.strategicCoordination]]);
+    return principal;
+  };
+  const schema = (summary: string) => ({ schema: { summary, tags: ['F3548 USS'], security: [{ bearer: [] }] } });
+
+  app.get('/uss/v1/operational_intents/:entityid', schema('Details of one of our operations, for a ticket holder, as our policy allows'), async (request, reply) => {
+    const principal = await peer(request);
+    const intentId = parseEntityId<string>((request.params as { entityid: string }).entityid, 'entityid');
+    const header = request.headers[TICKET_HEADER];
+    if (Array.isArray(header)) throw invalidInput(TICKET_HEADER, 'send one ticket');
+    if (header !== undefined && header.length > 4096) throw invalidInput(TICKET_HEADER, 'is longer than a ticket can be');
+    const answer = await serveDetails(ctx, { requester: principal.sub, intentId, ticket: header });
+    if (answer.status !== 200) {
+      if (answer.status === 404) return reply.code(404).send({ message: `No operational intent ${intentId} here` });
+      return reply.code(403).send({ message: `Nothing disclosed: ${REFUSALS[answer.reason] ?? answer.reason}` });
+    }
+    return reply.send({
+      operational_intent: { reference: ownReferenceToWire(answer.record, ctx.party, ctx.publicUrl), details: answer.details },
+      ...(answer.receipt === undefined ? {} : { parley_receipt: { log_index: answer.receipt, fields: answer.disclosed } }),
+    });
+  });
+
+  app.post('/uss/v1/operational_intents', schema('Notification of a change of a peer intent we subscribed to (204)'), async (request, reply) => {
+    const principal = await peer(request);
+    const body = readObject(request.body, 'body');
+    const intentId = parseEntityId<string>(readString(body['operational_intent_id'], 'operational_intent_id'), 'operational_intent_id');
+    let reference;
+    if (!isAbsent(body['operational_intent'])) {
+      const oi = readObject(body['operational_intent'], 'operational_intent');
+      reference = readReference(oi['reference'], 'operational_intent.reference');
+    }
+    const subscriptions = readArray(body['subscriptions'], 'subscriptions', { min: 1, max: 1000 }).map((item, i) => {
+      const s = readObject(item, at('subscriptions', i));
+      const index = s['notification_index'];
+      if (!Number.isSafeInteger(index) || (index as number) < 0) throw invalidInput(at(at('subscriptions', i), 'notification_index'), 'must be a whole number ≥ 0');
+      return {
+        subscriptionId: parseEntityId<string>(readString(s['subscription_id'], at(at('subscriptions', i), 'subscription_id')), at(at('subscriptions', i), 'subscription_id')),
+        notificationIndex: index as number,
+      };
+    });
+    receiveNotification(ctx, principal.sub, { intentId, reference, subscriptions });
+    return reply.code(204).send();
+  });
+
+}
