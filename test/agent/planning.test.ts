@@ -5,6 +5,9 @@
  * subscribers, and a refused planning leaves nothing behind, at the agent or the broker.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { AUDIT, flight, openPolicy, startCluster, type Cluster } from '../support/agent-cluster.js';
 
@@ -49,6 +52,8 @@ describe('planning through agents', () => {
     assert.equal(refused.body.conflicts[0].owner, 'red');
     assert.deepEqual(Object.keys(refused.body.conflicts[0].disclosed).sort(), ['callsign', 'contact', 'priority', 'volumes']);
     assert.equal(refused.body.conflicts[0].disclosed.callsign, 'RED-1');
+    // Volumes travel in F3548 form, so the planner could test them exactly.
+    assert.deepEqual(refused.body.conflicts[0].disclosed.volumes[0].volume.outline_circle, { center: HOME, radius: { value: 500, units: 'M' } });
     assert.equal(refused.text.includes('survey'), false, 'the mission is never disclosed');
     // Nothing of blue's stands: not at its agent, not at the broker.
     assert.deepEqual((await cluster.operator('blue', 'GET', '/v1/operations')).body.operations, []);
@@ -86,5 +91,79 @@ describe('planning through agents', () => {
     assert.deepEqual(receipts[0].content.fields, ['callsign', 'contact', 'priority', 'volumes']);
     assert.equal(receipts[0].content.basis.kind, 'declaration');
     assert.equal(receipts[0].content.basis.priority, 1);
+  });
+
+  it('on a stale key (409) looks again, fetches what is missing and retries', async (t) => {
+    const cluster = await startCluster(t, ['blue', 'yellow'], { blue: { policy: openPolicy() } });
+    // Yellow is a plain F3548 USS (not a Parley agent): while blue's agent asks it for the details
+    // of its first intent, it puts a second one in the same airspace, so blue's key goes stale.
+    const yellowIntents = new Map<string, unknown>();
+    let raced = false;
+    const yellowPut = async (id: string, key: string[]) => {
+      const answer = await cluster.as('yellow', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${id}`, {
+        method: 'PUT',
+        body: { extents: [flight({ ...HOME, radiusM: 400 })], key, state: 'Accepted', uss_base_url: yellowUrl },
+      });
+      assert.equal(answer.status, 201, answer.text);
+      yellowIntents.set(id, answer.body.operational_intent_reference);
+      return answer.body.operational_intent_reference as { ovn: string };
+    };
+    const server = createServer((request, response) => {
+      void (async () => {
+        const id = (request.url ?? '').split('/').pop() as string;
+        if (!raced) {
+          raced = true;
+          await yellowPut(randomUUID(), [...yellowIntents.values()].map((r) => (r as { ovn: string }).ovn));
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ operational_intent: { reference: yellowIntents.get(id), details: { volumes: [flight({ ...HOME, radiusM: 400 })], priority: 0 } } }));
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const yellowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await yellowPut(randomUUID(), []);
+
+    const blue = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 3, state: 'Accepted' });
+    assert.equal(blue.status, 201, blue.text);
+    assert.equal(raced, true);
+    assert.equal(blue.body.attempts, 2, 'the first PUT met a stale key, the second held both OVNs');
+    assert.deepEqual(blue.body.conflicts.map((c: { owner: string }) => c.owner), ['yellow', 'yellow']);
+    const metrics = await (await fetch(`${cluster.agents['blue']!.url}/metrics`)).text();
+    assert.match(metrics, /parley_agent_events_total\{event="planning\.stale_key"\} 1/);
+  });
+
+  it('fails naming an unreachable peer, and leaves nothing behind', async (t) => {
+    const cluster = await startCluster(t, ['blue', 'red'], { blue: { policy: openPolicy() }, red: { policy: openPolicy() } });
+    const red = await cluster.operator('red', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 0, state: 'Accepted' });
+    assert.equal(red.status, 201, red.text);
+    const redUrl = cluster.agents['red']!.url;
+    await cluster.agents['red']!.close();
+    delete cluster.agents['red'];
+
+    const blue = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 9, state: 'Activated', details: { callsign: 'B' } });
+    assert.equal(blue.status, 502, blue.text);
+    assert.equal(blue.body.code, 'peer_unavailable');
+    assert.match(blue.body.detail, /party "red"/);
+    assert.ok(blue.body.detail.includes(redUrl), blue.body.detail);
+    assert.match(blue.body.detail, /nothing was changed/);
+    assert.deepEqual((await cluster.operator('blue', 'GET', '/v1/operations')).body.operations, []);
+    assert.equal(((await (await fetch(`${cluster.agents['blue']!.url}/healthz`)).json()) as { pending_writes: number }).pending_writes, 0);
+    assert.deepEqual((await brokerIntents(cluster, 'blue')).map((r) => r.manager), ['red']);
+    assert.deepEqual((await cluster.as('blue', `${cluster.brokerUrl}/v1/declarations`)).body.declarations, []);
+  });
+
+  it('fails naming a peer that refuses to disclose what a key needs', async (t) => {
+    const cluster = await startCluster(t, ['blue', 'red'], {
+      blue: { policy: openPolicy() },
+      // Red discloses only against tickets whose basis is an intent; blue plans on a declaration.
+      red: { policy: { version: 1, default: { bases: ['intent'], fields: { volumes: 'always' } } } },
+    });
+    assert.equal((await cluster.operator('red', 'POST', '/v1/operations', { volumes: [flight(HOME)], state: 'Accepted' })).status, 201);
+    const blue = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 9, state: 'Accepted' });
+    assert.equal(blue.status, 502, blue.text);
+    assert.equal(blue.body.code, 'peer_refused');
+    assert.match(blue.body.detail, /party "red".*refused.*403.*basis/);
+    assert.deepEqual((await cluster.operator('blue', 'GET', '/v1/operations')).body.operations, []);
   });
 });

@@ -85,7 +85,7 @@ export async function startCluster(t: TestContext, partyIds: readonly string[], 
   const running: Record<string, RunningAgent> = {};
   t.after(async () => {
     for (const agent of Object.values(running)) await agent.close().catch(() => undefined);
-    await broker.close();
+    await broker.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -53,10 +53,13 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const mapped = mapError(error);
   let message = mapped.message;
   let errorId: string | undefined;
-  if (mapped.status >= 500) {
+  if (mapped.code === 'internal') {
     errorId = randomUUID();
     request.log.error({ err: error, error_id: errorId }, 'request.failed');
     message = `Internal error (error id ${errorId})`;
+  } else if (mapped.status >= 500) {
+    // A known upstream failure (broker or peer): its message names what failed, never internals.
+    request.log.warn({ code: mapped.code, status: mapped.status }, 'request.upstream_failed');
   } else {
     request.log.info({ code: mapped.code, field: mapped.field, status: mapped.status }, 'request.rejected');
   }

@@ -15,6 +15,9 @@ import { requireScopes } from '../auth.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import { at, isAbsent, readArray, readObject, readString } from '../dss-v1/wire/json-read.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { VOLUME_FIELDS } from '../../../domain/disclosure/disclose.js';
+import type { Volume4D } from '../../../domain/geo/volume-4d.js';
+import { toWireVolume4D } from '../dss-v1/volume-wire.js';
 
 const REFUSALS: Readonly<Record<string, string>> = {
   no_ticket: `send the broker's intersection ticket for this intent in the ${TICKET_HEADER} header`,
@@ -49,7 +52,7 @@ export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): v
       return reply.code(403).send({ message: `Nothing disclosed: ${REFUSALS[answer.reason] ?? answer.reason}` });
     }
     return reply.send({
-      operational_intent: { reference: ownReferenceToWire(answer.record, ctx.party, ctx.publicUrl), details: answer.details },
+      operational_intent: { reference: ownReferenceToWire(answer.record, ctx.party, ctx.publicUrl), details: detailsToWire(answer.details) },
       ...(answer.receipt === undefined ? {} : { parley_receipt: { log_index: answer.receipt, fields: answer.disclosed } }),
     });
   });
@@ -76,4 +79,13 @@ export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): v
     return reply.code(204).send();
   });
 
+}
+
+/** The disclosed fields as F3548 details: volume fields in the standard's Volume4D form. */
+function detailsToWire(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(details)) {
+    out[name] = VOLUME_FIELDS.has(name) ? (value as readonly Volume4D[]).map(toWireVolume4D) : value;
+  }
+  return out;
 }
