@@ -55,12 +55,13 @@ function agentCommand(): Command {
 
 function startCommand(): Command {
   return new Command('start')
-    .description('Quick start: a broker under ./.parley with keys and a parties file for three example parties')
-    .option('--dir <dir>', 'working directory for keys, parties and data', '.parley')
-    .option('--port <port>', 'TCP port (default 8080, or PARLEY_BROKER_PORT)')
-    .action(async (options: { dir: string; port?: string }) => {
-      const broker = await startQuickstart({ dir: options.dir, port: options.port ?? process.env['PARLEY_BROKER_PORT'] ?? '8080' });
-      closeOnSignals(broker);
+    .description('Quick start: a broker and an agent for each of three example parties under ./.parley, with keys, parties and policies')
+    .option('--dir <dir>', 'working directory for keys, parties, policies and data', '.parley')
+    .option('--port <port>', "the broker's TCP port (default 8080, or PARLEY_BROKER_PORT); agents use 9001-9003")
+    .option('--no-agents', 'start the broker only')
+    .action(async (options: { dir: string; port?: string; agents: boolean }) => {
+      const running = await startQuickstart({ dir: options.dir, port: options.port ?? process.env['PARLEY_BROKER_PORT'] ?? '8080', agents: options.agents });
+      closeOnSignals(running);
     });
 }
 
