@@ -30,7 +30,8 @@ export function readReference(value: unknown, field: string): ReferenceView {
     timeStartMs: parseTime(o['time_start'], `${field}.time_start`),
     timeEndMs: parseTime(o['time_end'], `${field}.time_end`, { roundUp: true }),
     ussBaseUrl: readString(o['uss_base_url'], `${field}.uss_base_url`, { min: 1, max: 2048 }),
-    subscriptionId: typeof o['subscription_id'] === 'string' ? o['subscription_id'] : NULL_SUBSCRIPTION_ID,
+    // '' when none: F3548 says so with the null UUID, which is no subscription to attach to.
+    subscriptionId: typeof o['subscription_id'] === 'string' && o['subscription_id'] !== NULL_SUBSCRIPTION_ID ? o['subscription_id'] : '',
   };
 }
 
@@ -62,6 +63,6 @@ export function referenceToWire(reference: ReferenceView) {
     time_start: wireTime(reference.timeStartMs),
     time_end: wireTime(reference.timeEndMs),
     uss_base_url: reference.ussBaseUrl,
-    subscription_id: reference.subscriptionId,
+    subscription_id: reference.subscriptionId === '' ? NULL_SUBSCRIPTION_ID : reference.subscriptionId,
   };
 }
