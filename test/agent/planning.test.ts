@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { parseVolume4D } from '../../src/adapters/http/dss-v1/volume-wire.js';
 import { AUDIT, flight, openPolicy, startCluster, type Cluster } from '../support/agent-cluster.js';
 
 const HOME = { lat: 46.5, lng: 6.6 };
@@ -165,5 +166,37 @@ describe('planning through agents', () => {
     assert.equal(blue.body.code, 'peer_refused');
     assert.match(blue.body.detail, /party "red".*refused.*403.*basis/);
     assert.deepEqual((await cluster.operator('blue', 'GET', '/v1/operations')).body.operations, []);
+  });
+
+  it('knows its own intent while the broker\'s answer is on its way, and peers wait for it', async (t) => {
+    const cluster = await startCluster(t, ['blue', 'red'], { blue: { policy: openPolicy() }, red: { policy: openPolicy() } });
+    const blueAgent = cluster.agents['blue']!;
+    // The state between blue's PUT reaching the broker and its answer reaching blue's agent.
+    const id = randomUUID();
+    const put = await cluster.as('blue', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${id}`, {
+      method: 'PUT',
+      body: { extents: [flight(HOME)], state: 'Accepted', uss_base_url: blueAgent.url },
+    });
+    assert.equal(put.status, 201, put.text);
+    const intended = {
+      id, version: 0, ovn: '', state: 'Accepted' as const, priority: 3, offNominalVolumes: [], details: { callsign: 'IN-FLIGHT' },
+      volumes: [parseVolume4D(flight(HOME), 'volumes[0]', { requireBounds: true, maxVertices: 100, maxAreaKm2: 2500 })],
+      subscriptionId: '', conflicts: [], createdAtMs: Date.now(), updatedAtMs: Date.now(),
+    };
+    blueAgent.store.beginPending({ operationId: id, kind: 'create', intended, startedAtMs: Date.now() });
+
+    // Blue's own look-around counts it with its priority (3 < 9: allowed), not as unknown.
+    const mine = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 9, state: 'Accepted' });
+    assert.equal(mine.status, 201, mine.text);
+    assert.deepEqual(mine.body.conflicts.map((c: { intent_id: string; priority: number }) => [c.intent_id, c.priority]), [[id, 3]]);
+
+    // Red asks blue for it: blue says "being put on record" until its answer lands, then answers.
+    setTimeout(() => {
+      const ovn = put.body.operational_intent_reference.ovn as string;
+      blueAgent.store.settlePending(id, { record: { ...intended, version: 1, ovn } });
+    }, 250);
+    const red = await cluster.operator('red', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 50, state: 'Accepted' });
+    assert.equal(red.status, 201, red.text);
+    assert.ok(red.body.conflicts.some((c: { intent_id: string; disclosed: { callsign?: string } }) => c.intent_id === id && c.disclosed.callsign === 'IN-FLIGHT'), red.text);
   });
 });

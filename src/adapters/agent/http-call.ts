@@ -17,6 +17,8 @@ export interface CallResult {
   readonly status: number;
   /** The parsed JSON body; undefined for an empty body (e.g. 204). */
   readonly body: unknown;
+  /** Retry-After in seconds, when the answer gave one as a number. */
+  readonly retryAfterS?: number;
 }
 
 export interface CallOptions {
@@ -53,9 +55,11 @@ export async function callJson(url: string, options: CallOptions): Promise<CallR
     throw new CallFailure(url, `answer could not be read (${describeFetchError(error, options.timeoutMs)})`);
   }
   if (text.length > MAX_RESPONSE_BYTES) throw new CallFailure(url, 'answer is too large');
-  if (text === '') return { status: response.status, body: undefined };
+  const retryAfter = Number(response.headers.get('retry-after') ?? 'NaN');
+  const extra = Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {};
+  if (text === '') return { status: response.status, body: undefined, ...extra };
   try {
-    return { status: response.status, body: JSON.parse(text) as unknown };
+    return { status: response.status, body: JSON.parse(text) as unknown, ...extra };
   } catch {
     throw new CallFailure(url, `answered ${response.status} with a body that is not JSON`);
   }

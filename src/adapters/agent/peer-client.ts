@@ -16,6 +16,9 @@ import { referenceToWire, readReference } from './reference-wire.js';
 import { audienceOf, type TokenMinter } from './token-minter.js';
 
 export const TICKET_HEADER = 'parley-ticket';
+/** Asks again after 200, 400, 600 ms when the owner answers 503 with Retry-After. */
+const MAX_WAITS = 3;
+const RETRY_WAIT_MS = 200;
 
 export interface PeerClientOptions {
   readonly tokens: TokenMinter;
@@ -35,6 +38,11 @@ export function peerClient(options: PeerClientOptions): PeerPort {
         const headers: Record<string, string> = { authorization: `Bearer ${token}` };
         if (ticket !== undefined) headers[TICKET_HEADER] = ticket;
         result = await callJson(url, { method: 'GET', headers, timeoutMs });
+        // An owner still putting this intent on record says so with a short Retry-After.
+        for (let wait = 1; result.status === 503 && result.retryAfterS !== undefined && result.retryAfterS <= 5 && wait <= MAX_WAITS; wait++) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_WAIT_MS * wait));
+          result = await callJson(url, { method: 'GET', headers, timeoutMs });
+        }
       } catch (error) {
         if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot reach ${who} for intent ${intentId}: ${error.reason}`);
         if (error instanceof TypeError) throw new DomainError('peer_unavailable', `Cannot reach ${who}: its URL is not valid`);

@@ -24,6 +24,7 @@ export interface ReferenceView {
   readonly timeStartMs: number;
   readonly timeEndMs: number;
   readonly ussBaseUrl: string;
+  /** '' when the intent has no subscription. */
   readonly subscriptionId: string;
 }
 

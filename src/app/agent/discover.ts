@@ -48,7 +48,8 @@ export async function discover(ctx: AgentContext, extents: readonly Volume4D[], 
 }
 
 function ownIntent(ctx: AgentContext, reference: QueriedReference): KnownIntent {
-  const record = ctx.store.get(reference.id);
+  // A create whose answer from the broker is still on its way is ours all the same.
+  const record = ctx.store.get(reference.id) ?? ctx.store.pending().find((p) => p.operationId === reference.id)?.intended;
   if (reference.ovn === undefined) throw new DomainError('broker_refused', `The broker did not show us the OVN of our own intent ${reference.id}`);
   return {
     reference,

@@ -10,7 +10,9 @@ import type { OperationRecord } from './agent-store.js';
 
 export type DetailsReply =
   | { readonly status: 200; readonly record: OperationRecord; readonly details: Readonly<Record<string, unknown>>; readonly disclosed: readonly string[]; readonly receipt: number | undefined }
-  | { readonly status: 403 | 404; readonly reason: RefusalReason };
+  | { readonly status: 403 | 404; readonly reason: RefusalReason }
+  /** A valid ticket for an intent we are putting on record right now: ask again shortly. */
+  | { readonly status: 503; readonly reason: 'being_planned' };
 
 export async function serveDetails(ctx: AgentContext, request: { readonly requester: string; readonly intentId: string; readonly ticket: string | undefined }): Promise<DetailsReply> {
   const stored = ctx.store.get(request.intentId);
@@ -27,6 +29,10 @@ export async function serveDetails(ctx: AgentContext, request: { readonly reques
     record === undefined ? undefined : ownOperation(record),
     { requester: request.requester, intentId: request.intentId, ticket: request.ticket },
   );
+  if (answer.status === 404 && ctx.store.pending().some((p) => p.operationId === request.intentId && p.kind === 'create')) {
+    // The broker has it (the ticket says so) but its answer has not reached us: no OVN to give yet.
+    return { status: 503, reason: 'being_planned' };
+  }
   if (answer.status !== 200) {
     ctx.events('disclosure.refused', { requester: request.requester, id: request.intentId, reason: answer.reason });
     return answer;

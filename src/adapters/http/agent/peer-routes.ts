@@ -47,6 +47,7 @@ export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): v
     if (Array.isArray(header)) throw invalidInput(TICKET_HEADER, 'send one ticket');
     if (header !== undefined && header.length > 4096) throw invalidInput(TICKET_HEADER, 'is longer than a ticket can be');
     const answer = await serveDetails(ctx, { requester: principal.sub, intentId, ticket: header });
+    if (answer.status === 503) return reply.code(503).header('retry-after', '1').send({ message: `Intent ${intentId} is being put on record; ask again shortly` });
     if (answer.status !== 200) {
       if (answer.status === 404) return reply.code(404).send({ message: `No operational intent ${intentId} here` });
       return reply.code(403).send({ message: `Nothing disclosed: ${REFUSALS[answer.reason] ?? answer.reason}` });
