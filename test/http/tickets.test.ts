@@ -76,7 +76,7 @@ describe('intersection tickets in query answers', () => {
     assert.ok((await query(red)).every((r) => r.parley_ticket === undefined));
   });
 
-  it('the requester\'s own intent and subscription are bases too; its own references carry none', async (t) => {
+  it('the requester\'s own intent and subscription are bases too, a declaration first; its own references carry none', async (t) => {
     const { broker, red, blueNear, blueFar } = await setUp(t);
     // Red plans over blue's near intent (its key holds blue's OVN, learnt from blue).
     const redIntent = await createIntent(red, putIntentBody({ extents: [flightVolume({ radiusM: 100 })], key: [blueNear.ovn as string] }));
@@ -90,6 +90,11 @@ describe('intersection tickets in query answers', () => {
     assert.deepEqual(nearClaims.basis, { kind: 'intent', id: redIntent.id, km: 0 });
     const farClaims = openTicket(refs.find((r) => r.id === blueFar.id)?.parley_ticket ?? '', key) as TicketClaims;
     assert.deepEqual(farClaims.basis, { kind: 'subscription', id: sub.id, km: 0 });
+    // A live declaration that meets it too comes first: it is red's current plan, with its priority.
+    const declared = await red.post('/v1/declarations', { volumes: [flightVolume({ radiusM: 150 })], priority: 7 });
+    assert.equal(declared.status, 201, declared.text);
+    const again = openTicket((await query(red)).find((r) => r.id === blueNear.id)?.parley_ticket ?? '', key) as TicketClaims;
+    assert.deepEqual(again.basis, { kind: 'declaration', id: (declared.body as { id: string }).id, priority: 7, km: 0 });
   });
 
   it('a declaration\'s priority and its distance to the intent ride in the basis', async (t) => {

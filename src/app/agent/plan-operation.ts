@@ -84,13 +84,15 @@ async function planChange(ctx: AgentContext, id: string, previous: OperationReco
      } catch (error) {
       // The first step of a direct activation went through: say what stands.
       if (step === 0 || !(error instanceof DomainError)) throw error;
-      throw new DomainError(error.code, `Operation ${id} was planned as Accepted, but ${state === 'Activated' ? 'activating' : 'changing'} it failed: ${error.message}`, {
+      throw new DomainError(error.code, `Operation ${id} was planned as Accepted, but putting it in state ${state} failed: ${error.message}`, {
+        ...(error.field === undefined ? {} : { field: error.field }),
         ...(error.details === undefined ? {} : { details: error.details }),
       });
      }
     }
   } finally {
-    ctx.broker.withdrawDeclaration(declaration.id).catch((error: unknown) => ctx.events('planning.declaration_kept', { id: declaration.id, error: String(error) }));
+    // Awaited, so the operator's answer comes after it; a failure only leaves it to expire (10 min).
+    await ctx.broker.withdrawDeclaration(declaration.id).catch((error: unknown) => ctx.events('planning.declaration_kept', { id: declaration.id, error: String(error) }));
   }
   ctx.events('planning.done', { id, state: draft.state, attempts, conflicts: current?.conflicts.length ?? 0 });
   return { record: current as OperationRecord, attempts, notifications };

@@ -19,7 +19,10 @@ export async function serveDetails(ctx: AgentContext, request: { readonly reques
   const record = stored === undefined || stored.state === 'Ended' ? undefined : stored;
   if (request.ticket === undefined || request.ticket === '') {
     // A plain F3548 client: the reference alone (its OVN, for its key) if so configured.
-    if (ctx.ticketless === 'reference' && record !== undefined) return { status: 200, record, details: {}, disclosed: [], receipt: undefined };
+    if (ctx.ticketless === 'reference' && record !== undefined) {
+      ctx.events('disclosure.reference_only', { requester: request.requester, id: request.intentId });
+      return { status: 200, record, details: {}, disclosed: [], receipt: undefined };
+    }
     ctx.events('disclosure.refused', { requester: request.requester, id: request.intentId, reason: 'no_ticket' });
     return { status: 403, reason: 'no_ticket' };
   }
@@ -41,7 +44,8 @@ export async function serveDetails(ctx: AgentContext, request: { readonly reques
   try {
     receipt = (await ctx.broker.recordReceipt(request.ticket, answer.disclosed)).index;
   } catch (error) {
-    throw new DomainError('broker_unavailable', `Nothing disclosed: the broker did not record the disclosure receipt (${(error as Error).message})`);
+    const code = error instanceof DomainError && error.code === 'broker_refused' ? 'broker_refused' : 'broker_unavailable';
+    throw new DomainError(code, `Nothing disclosed: the broker did not record the disclosure receipt (${(error as Error).message})`);
   }
   ctx.events('disclosure.answered', { requester: request.requester, id: request.intentId, fields: answer.disclosed.length, receipt });
   return { status: 200, record: record as OperationRecord, details: answer.body, disclosed: answer.disclosed, receipt };

@@ -42,17 +42,20 @@ export async function ticketsFor(
   const foreign = found.filter((intent) => intent.manager !== caller.id);
   if (foreign.length === 0) return tickets;
   const nowMs = ctx.clock.nowMs();
-  const bases: Basis[] = found
-    .filter((intent) => intent.manager === caller.id)
-    .map((intent) => ({ kind: 'intent', id: intent.id, extents: intent.extents, ignoreAltitude: false }));
+  // In order of preference: a live declaration is the requester's current statement of what it
+  // plans (and the only basis with a priority), then its intents, then its subscriptions.
+  const bases: Basis[] = [];
+  const subscriptions: Basis[] = [];
   await ctx.store.read(async (reader) => {
-    for (const s of await reader.subscriptions.findIntersecting([area], { nowMs, manager: caller.id, limit: MAX_BASES, ignoreAltitude: true })) {
-      bases.push({ kind: 'subscription', id: s.id, extents: s.extents, ignoreAltitude: true });
-    }
     for (const d of await reader.declarations.findIntersecting([area], { party: caller.id, nowMs, limit: MAX_BASES })) {
       bases.push({ kind: 'declaration', id: d.id, extents: d.extents, ignoreAltitude: false, ...(d.priority === undefined ? {} : { priority: d.priority }) });
     }
+    for (const s of await reader.subscriptions.findIntersecting([area], { nowMs, manager: caller.id, limit: MAX_BASES, ignoreAltitude: true })) {
+      subscriptions.push({ kind: 'subscription', id: s.id, extents: s.extents, ignoreAltitude: true });
+    }
   });
+  for (const intent of found) if (intent.manager === caller.id) bases.push({ kind: 'intent', id: intent.id, extents: intent.extents, ignoreAltitude: false });
+  bases.push(...subscriptions);
   if (bases.length === 0) return tickets;
   for (const intent of foreign) {
     const basis = bases.find((b) => anyIntersect(intent.extents, b.extents, b.ignoreAltitude));

@@ -32,7 +32,7 @@ export function registerOperationRoutes(app: FastifyInstance, deps: AgentHttpDep
     return reply.code(201).header('location', `/v1/operations/${outcome.record.id}`).send(written(outcome));
   });
 
-  app.get('/v1/operations', schema('Our operations, newest first (?state=Accepted,Activated&limit=100)'), async (request, reply) => {
+  app.get('/v1/operations', schema('Our operations, most recently changed first (?state=Accepted,Activated&limit=100)'), async (request, reply) => {
     await operator(request);
     const query = request.query as { state?: string; limit?: string };
     const states = query.state === undefined ? undefined : query.state.split(',').map(readState);
