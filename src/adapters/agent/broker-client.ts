@@ -1,5 +1,5 @@
 /**
- * The agent's side of the broker: F3548 /dss/v1 calls for its intents, and Parley's
+ * The agent's side of the broker: F3548 /dss/v1 calls for its intents and constraints, and Parley's
  * declarations, receipts and ticket key. Failures become DomainErrors an operator can read:
  * `broker_unavailable` (unreachable, timed out, 5xx) or `broker_refused` (an answer the agent
  * did not expect); a 400 about the operation's own input stays `invalid_input`.
@@ -7,6 +7,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type {
   BrokerPort,
+  ConstraintWrite,
+  PutConstraintRequest,
   PutIntentOutcome,
   PutIntentRequest,
   QueriedReference,
@@ -20,6 +22,7 @@ import type { TicketClaims, TicketProblem } from '../../domain/tickets/ticket.js
 import { openTicket } from '../crypto/ticket-jws.js';
 import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
 import { toWireVolume4D } from '../http/dss-v1/volume-wire.js';
+import { readConstraintReference } from '../http/agent/constraint-wire.js';
 import { CallFailure, callJson, messageOf, type CallOptions, type CallResult } from './http-call.js';
 import { readReference } from './reference-wire.js';
 import { audienceOf, type TokenMinter } from './token-minter.js';
@@ -33,8 +36,8 @@ export interface BrokerClientOptions {
   readonly timeoutMs?: number;
 }
 
-/** Every broker call carries both scopes: planning, and off-nominal states (SCD0100). */
-const BROKER_SCOPE = `${SCOPE.strategicCoordination} ${SCOPE.conformanceMonitoring}`;
+/** Every broker call carries these scopes: planning, off-nominal states (SCD0100), and our constraints. */
+const BROKER_SCOPE = `${SCOPE.strategicCoordination} ${SCOPE.conformanceMonitoring} ${SCOPE.constraintManagement}`;
 
 export function brokerClient(options: BrokerClientOptions): BrokerPort {
   const base = options.url.replace(/\/+$/, '');
@@ -161,6 +164,25 @@ export function brokerClient(options: BrokerClientOptions): BrokerPort {
       if (result.status === 404) return undefined;
       if (result.status !== 200) throw unexpected('our reference request', result);
       return read('our reference request', () => readReference(readObject(result.body, 'body')['operational_intent_reference'], 'operational_intent_reference'));
+    },
+
+    async putConstraint(request: PutConstraintRequest): Promise<ConstraintWrite> {
+      const path = `/dss/v1/constraint_references/${request.id}${request.currentOvn === undefined ? '' : `/${encodeURIComponent(request.currentOvn)}`}`;
+      const result = await call('PUT', path, { extents: request.extents.map(toWireVolume4D), uss_base_url: options.ussBaseUrl() });
+      if (result.status !== 200 && result.status !== 201) throw unexpected('our constraint', result);
+      return read('our constraint', () => {
+        const o = readObject(result.body, 'body');
+        const reference = readConstraintReference(o['constraint_reference'], 'constraint_reference');
+        if (reference.ovn === undefined) throw new Error('constraint_reference.ovn: missing in the answer to its manager');
+        return { reference: { ...reference, ovn: reference.ovn }, subscribers: readSubscribers(o['subscribers']) };
+      });
+    },
+
+    async deleteConstraint(id, ovn) {
+      const result = await call('DELETE', `/dss/v1/constraint_references/${id}/${encodeURIComponent(ovn)}`);
+      if (result.status === 404) return undefined;
+      if (result.status !== 200) throw unexpected('the removal of our constraint', result);
+      return read('the removal of our constraint', () => ({ subscribers: readSubscribers(readObject(result.body, 'body')['subscribers']) }));
     },
 
     async recordReceipt(ticket, fields) {

@@ -1,14 +1,16 @@
 /**
  * The agent's side of other parties' agents (F3548 /uss/v1): ask an owner for an intent's
- * details with our intersection ticket in `Parley-Ticket`, and notify subscribers of our
- * changes. Every failure names the peer party and its URL: `peer_unavailable` (unreachable,
- * timed out, 5xx) or `peer_refused` (it answered, but not with what planning needs).
+ * details with our intersection ticket in `Parley-Ticket`, and notify subscribers of changes of
+ * our intents and constraints. Every failure names the peer party and its URL:
+ * `peer_unavailable` (unreachable, timed out, 5xx) or `peer_refused` (it answered, but not with
+ * what planning needs).
  */
-import type { IntentNotice, PeerAnswer, PeerPort, PeerTarget } from '../../app/agent/agent-ports.js';
+import type { ConstraintNotice, IntentNotice, PeerAnswer, PeerPort, PeerTarget } from '../../app/agent/agent-ports.js';
 import { SCOPE } from '../../app/scopes.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { DEFAULT_LIMITS } from '../../app/broker-context.js';
+import { constraintReferenceToWire } from '../http/agent/constraint-wire.js';
 import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
 import { parseVolume4D } from '../http/dss-v1/volume-wire.js';
 import { CallFailure, callJson, messageOf } from './http-call.js';
@@ -68,26 +70,43 @@ export function peerClient(options: PeerClientOptions): PeerPort {
     },
 
     async notify(ussBaseUrl: string, notice: IntentNotice): Promise<void> {
-      const url = `${ussBaseUrl.replace(/\/+$/, '')}/uss/v1/operational_intents`;
-      const token = await options.tokens(audienceOf(ussBaseUrl), SCOPE.strategicCoordination);
-      const body = {
+      await post(ussBaseUrl, 'operational_intents', SCOPE.strategicCoordination, {
         operational_intent_id: notice.intentId,
         // Details never travel in a notification: a subscriber asks for them with its ticket.
         ...(notice.reference === undefined ? {} : { operational_intent: { reference: referenceToWire(notice.reference) } }),
-        subscriptions: notice.subscriptions.map((s) => ({ subscription_id: s.subscriptionId, notification_index: s.notificationIndex })),
-      };
-      let result;
-      try {
-        result = await callJson(url, { method: 'POST', body, timeoutMs, headers: { authorization: `Bearer ${token}` } });
-      } catch (error) {
-        if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot notify ${ussBaseUrl}: ${error.reason}`);
-        throw error;
-      }
-      if (result.status !== 204 && result.status !== 200) {
-        throw new DomainError(result.status >= 500 ? 'peer_unavailable' : 'peer_refused', `${ussBaseUrl} refused the notification (${result.status}${suffix(result.body)})`);
-      }
+        subscriptions: subscriptionsToWire(notice.subscriptions),
+      });
+    },
+
+    async notifyConstraint(ussBaseUrl: string, notice: ConstraintNotice): Promise<void> {
+      await post(ussBaseUrl, 'constraints', SCOPE.constraintManagement, {
+        constraint_id: notice.constraintId,
+        // The reference only: a processor reads the details (published, no ticket) with GET.
+        ...(notice.reference === undefined ? {} : { constraint: { reference: constraintReferenceToWire(notice.reference) } }),
+        subscriptions: subscriptionsToWire(notice.subscriptions),
+      });
     },
   };
+
+  /** POSTs a notification to `{ussBaseUrl}/uss/v1/{collection}`; F3548 answers 204. */
+  async function post(ussBaseUrl: string, collection: string, scope: string, body: unknown): Promise<void> {
+    const url = `${ussBaseUrl.replace(/\/+$/, '')}/uss/v1/${collection}`;
+    const token = await options.tokens(audienceOf(ussBaseUrl), scope);
+    let result;
+    try {
+      result = await callJson(url, { method: 'POST', body, timeoutMs, headers: { authorization: `Bearer ${token}` } });
+    } catch (error) {
+      if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot notify ${ussBaseUrl}: ${error.reason}`);
+      throw error;
+    }
+    if (result.status !== 204 && result.status !== 200) {
+      throw new DomainError(result.status >= 500 ? 'peer_unavailable' : 'peer_refused', `${ussBaseUrl} refused the notification (${result.status}${suffix(result.body)})`);
+    }
+  }
+}
+
+function subscriptionsToWire(subscriptions: ConstraintNotice['subscriptions']) {
+  return subscriptions.map((s) => ({ subscription_id: s.subscriptionId, notification_index: s.notificationIndex }));
 }
 
 /** Disclosed volumes we can use for conflict checks; anything else counts as not disclosed. */

@@ -54,6 +54,30 @@ export type PutIntentOutcome =
   /** The key missed the current OVN of these references (F3548 409). */
   | { readonly kind: 'conflict'; readonly missing: readonly ReferenceView[]; readonly message: string };
 
+/** A constraint reference as the broker shows it: as an intent's, without state or subscription. */
+export interface ConstraintReferenceView {
+  readonly id: string;
+  readonly manager: string;
+  readonly version: number;
+  /** Only the manager sees it; others read undefined (the broker's "Available from USS"). */
+  readonly ovn: string | undefined;
+  readonly timeStartMs: number;
+  readonly timeEndMs: number;
+  readonly ussBaseUrl: string;
+}
+
+export interface PutConstraintRequest {
+  readonly id: string;
+  /** The current OVN when updating; undefined when creating. */
+  readonly currentOvn: string | undefined;
+  readonly extents: readonly Volume4D[];
+}
+
+export interface ConstraintWrite {
+  readonly reference: ConstraintReferenceView & { readonly ovn: string };
+  readonly subscribers: readonly SubscriberNotice[];
+}
+
 export interface BrokerPort {
   /** Puts the volumes we intend to fly on record (the basis of our tickets); returns its id. */
   declare(volumes: readonly Volume4D[], priority: number): Promise<{ readonly id: string }>;
@@ -63,6 +87,10 @@ export interface BrokerPort {
   /** Ends the intent; undefined when the broker no longer has it. */
   deleteIntent(id: string, ovn: string): Promise<{ readonly subscribers: readonly SubscriberNotice[] } | undefined>;
   getIntent(id: string): Promise<ReferenceView | undefined>;
+  /** Creates or updates our constraint reference (F3548: no key); any refusal throws. */
+  putConstraint(request: PutConstraintRequest): Promise<ConstraintWrite>;
+  /** Deletes our constraint reference; undefined when the broker no longer has it. */
+  deleteConstraint(id: string, ovn: string): Promise<{ readonly subscribers: readonly SubscriberNotice[] } | undefined>;
   /** Records what we disclosed under a ticket; the receipt's log index. */
   recordReceipt(ticket: string, fields: readonly string[]): Promise<{ readonly index: number }>;
   /** Checks a ticket against the broker's ticket key (fetched once, again when its kid changes). */
@@ -95,9 +123,18 @@ export interface IntentNotice {
   readonly subscriptions: SubscriberNotice['subscriptions'];
 }
 
+/** F3548 notification of a change of one of our constraints (the reference only; details by GET). */
+export interface ConstraintNotice {
+  readonly constraintId: string;
+  /** Undefined when the constraint was removed. */
+  readonly reference: ConstraintReferenceView | undefined;
+  readonly subscriptions: SubscriberNotice['subscriptions'];
+}
+
 export interface PeerPort {
   fetchDetails(target: PeerTarget, intentId: string, ticket: string | undefined): Promise<PeerAnswer>;
   notify(ussBaseUrl: string, notice: IntentNotice): Promise<void>;
+  notifyConstraint(ussBaseUrl: string, notice: ConstraintNotice): Promise<void>;
 }
 
 export interface AgentContext {

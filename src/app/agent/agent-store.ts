@@ -1,7 +1,7 @@
 /**
  * The agent's storage port: its party's operations (with every detail, which never leave the
- * agent except through answer-details), the broker writes in flight, and the notifications
- * peers sent. Calls are synchronous: the embedded adapter (SQLite) commits each call on its own.
+ * agent except through answer-details), the broker writes in flight, the constraints it manages,
+ * and the notifications peers sent. Calls are synchronous: the embedded adapter (SQLite) commits each call on its own.
  */
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import type { OperationState } from '../../domain/planning/operation-state.js';
@@ -23,7 +23,7 @@ export interface ConflictNote {
 export interface OperationRecord {
   /** The broker's intent id (UUID). */
   readonly id: string;
-  /** The broker's version and OVN of the reference (0 and '' once Ended). */
+  /** The broker's version and OVN of the reference (the OVN is '' once Ended). */
   readonly version: number;
   readonly ovn: string;
   readonly state: OperationState;
@@ -51,14 +51,38 @@ export interface PendingWrite {
   readonly startedAtMs: number;
 }
 
+/**
+ * A constraint we manage (F3548 constraint management): a published restriction for every
+ * constraint processor, unlike an operation's details.
+ */
+export interface ConstraintRecord {
+  /** The broker's constraint reference id (UUID). */
+  readonly id: string;
+  /** The broker's version and OVN of the reference. */
+  readonly version: number;
+  readonly ovn: string;
+  /** What kind of restriction it is, in the manager's words (e.g. "geozone"). */
+  readonly type: string;
+  readonly volumes: readonly Volume4D[];
+  /** The fields published with it besides volumes and type (e.g. `geozone`, ED-269). */
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** What a notification is about (F3548 POST /uss/v1/operational_intents or /uss/v1/constraints). */
+export type NotificationKind = 'operational_intent' | 'constraint';
+
 export interface NotificationRecord {
   /** Assigned by the store, increasing. */
   readonly seq: number;
   readonly receivedAtMs: number;
   /** The party whose agent sent it (its token's sub). */
   readonly from: string;
+  readonly kind: NotificationKind;
+  /** The intent's id, or the constraint's when `kind` is 'constraint'. */
   readonly intentId: string;
-  /** The reference's version; undefined when the notice says the intent was deleted. */
+  /** The reference's version; undefined when the notice says the intent (or constraint) was deleted. */
   readonly version: number | undefined;
   readonly state: string | undefined;
   readonly deleted: boolean;
@@ -67,7 +91,7 @@ export interface NotificationRecord {
 
 export interface AgentStore {
   get(id: string): OperationRecord | undefined;
-  /** Every operation, newest first; `states` filters. */
+  /** Every operation, most recently changed first; `states` filters. */
   list(options?: { readonly states?: readonly OperationState[]; readonly limit?: number }): OperationRecord[];
   /** Inserts or replaces the record with this id. */
   put(record: OperationRecord): void;
@@ -84,8 +108,18 @@ export interface AgentStore {
   addNotification(notification: Omit<NotificationRecord, 'seq'>): NotificationRecord;
   /** Notifications after `afterSeq` (default 0), oldest first, at most `limit` (default 100). */
   notifications(options?: { readonly afterSeq?: number; readonly limit?: number }): NotificationRecord[];
-  /** The highest version of this intent any notification carried. */
-  lastNotifiedVersion(intentId: string): number | undefined;
+  /** The highest version of this intent (or, with kind 'constraint', constraint) any notification carried. */
+  lastNotifiedVersion(intentId: string, kind?: NotificationKind): number | undefined;
+  /** Who sent the latest notice that carried this entity's reference (its manager then). */
+  lastNotifiedManager(id: string, kind?: NotificationKind): string | undefined;
+
+  getConstraint(id: string): ConstraintRecord | undefined;
+  /** Every constraint we manage, newest first, at most `limit` (default 1000). */
+  listConstraints(options?: { readonly limit?: number }): ConstraintRecord[];
+  /** Inserts or replaces the constraint with this id. */
+  putConstraint(record: ConstraintRecord): void;
+  /** Removes it; false when there was none. */
+  deleteConstraint(id: string): boolean;
 
   close(): void;
 }

@@ -1,6 +1,6 @@
 /**
- * Builds an agent's HTTP app without listening: the native planning API (/v1, our operators),
- * the F3548 USS API (/uss/v1, peer agents), health, metrics and the OpenAPI docs.
+ * Builds an agent's HTTP app without listening: the native planning and constraint API (/v1,
+ * our operators), the F3548 USS API (/uss/v1, peer agents), health, metrics and the OpenAPI docs.
  */
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { registerMetrics } from '../native/metrics.js';
 import { handleError, handleNotFound } from '../problem.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { registerConstraintRoutes } from './constraint-routes.js';
 import { registerOperationRoutes } from './operation-routes.js';
 import { registerPeerRoutes } from './peer-routes.js';
 
@@ -49,6 +50,7 @@ export async function buildAgentServer(deps: AgentHttpDeps): Promise<FastifyInst
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerMetrics(app, deps.metrics);
   registerOperationRoutes(app, deps);
+  registerConstraintRoutes(app, deps);
   registerPeerRoutes(app, deps);
   return app;
 }

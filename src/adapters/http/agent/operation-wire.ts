@@ -76,12 +76,16 @@ export function deliveriesToWire(deliveries: readonly NotificationDelivery[]) {
   return deliveries.map((d) => ({ uss_base_url: d.ussBaseUrl, delivered: d.delivered, ...(d.error === undefined ? {} : { error: d.error }) }));
 }
 
+/**
+ * A constraint notice says `kind: "constraint"` and names its `constraint_id`; an intent notice
+ * keeps the form it had before constraints (its `operational_intent_id` says what it is about).
+ */
 export function notificationToWire(n: NotificationRecord) {
   return {
     seq: n.seq,
     received_at: formatTime(n.receivedAtMs),
     from: n.from,
-    operational_intent_id: n.intentId,
+    ...(n.kind === 'constraint' ? { kind: n.kind, constraint_id: n.intentId } : { operational_intent_id: n.intentId }),
     ...(n.version === undefined ? {} : { version: n.version }),
     ...(n.state === undefined ? {} : { state: n.state }),
     deleted: n.deleted,

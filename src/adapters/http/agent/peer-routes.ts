@@ -1,11 +1,12 @@
 /**
  * The agent's F3548 USS API for other parties' agents (tokens they issue, `aud` our host):
  * GET /uss/v1/operational_intents/{id} answers what our policy allows a ticket holder (header
- * `Parley-Ticket`), once the broker has the receipt; POST /uss/v1/operational_intents takes a
- * notification (204). Errors use the standard's {"message"} body.
+ * `Parley-Ticket`), once the broker has the receipt; GET /uss/v1/constraints/{id} answers one of
+ * our constraints to any constraint processor; POST /uss/v1/operational_intents and
+ * /uss/v1/constraints take notifications (204). Errors use the standard's {"message"} body.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { receiveNotification } from '../../../app/agent/receive-notification.js';
+import { receiveConstraintNotification, receiveNotification } from '../../../app/agent/receive-notification.js';
 import { serveDetails } from '../../../app/agent/serve-details.js';
 import { SCOPE } from '../../../app/scopes.js';
 import { invalidInput } from '../../../domain/errors.js';
@@ -15,6 +16,7 @@ import { requireScopes } from '../auth.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import { at, isAbsent, readArray, readObject, readString } from '../dss-v1/wire/json-read.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { ownConstraintToF3548, readConstraintReference } from './constraint-wire.js';
 import { VOLUME_FIELDS } from '../../../domain/disclosure/disclose.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import { toWireVolume4D } from '../dss-v1/volume-wire.js';
@@ -31,11 +33,14 @@ const REFUSALS: Readonly<Record<string, string>> = {
   basis_not_accepted: 'our policy does not disclose on the basis this ticket names',
 };
 
+/** Reading a constraint, or being told of one: a constraint processor or manager (F3548 CP · CM). */
+const CONSTRAINT_SCOPES = [[SCOPE.constraintProcessing], [SCOPE.constraintManagement]];
+
 export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
   const { ctx } = deps;
-  const peer = async (request: FastifyRequest) => {
+  const peer = async (request: FastifyRequest, scopes: readonly (readonly string[])[] = [[SCOPE.strategicCoordination]]) => {
     const principal = await deps.peers.authenticate(request.headers.authorization, Date.now());
-    requireScopes(principal, [[SCOPE.strategicCoordination]]);
+    requireScopes(principal, scopes);
     return principal;
   };
   const schema = (summary: string) => ({ schema: { summary, tags: ['F3548 USS'], security: [{ bearer: [] }] } });
@@ -67,19 +72,43 @@ export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): v
       const oi = readObject(body['operational_intent'], 'operational_intent');
       reference = readReference(oi['reference'], 'operational_intent.reference');
     }
-    const subscriptions = readArray(body['subscriptions'], 'subscriptions', { min: 1, max: 1000 }).map((item, i) => {
-      const s = readObject(item, at('subscriptions', i));
-      const index = s['notification_index'];
-      if (!Number.isSafeInteger(index) || (index as number) < 0) throw invalidInput(at(at('subscriptions', i), 'notification_index'), 'must be a whole number ≥ 0');
-      return {
-        subscriptionId: parseEntityId<string>(readString(s['subscription_id'], at(at('subscriptions', i), 'subscription_id')), at(at('subscriptions', i), 'subscription_id')),
-        notificationIndex: index as number,
-      };
-    });
-    receiveNotification(ctx, principal.sub, { intentId, reference, subscriptions });
+    await receiveNotification(ctx, principal.sub, { intentId, reference, subscriptions: readSubscriptions(body) });
     return reply.code(204).send();
   });
 
+  // Constraints are published restrictions meant for every constraint processor (F3548 CSTP),
+  // not an operation's details: any party of the parties file whose token has the scope may read
+  // one, OVN included (its key needs it), without a ticket and without a receipt.
+  app.get('/uss/v1/constraints/:entityid', schema('One of our constraints, for any constraint processor'), async (request, reply) => {
+    const principal = await peer(request, CONSTRAINT_SCOPES);
+    const id = parseEntityId<string>((request.params as { entityid: string }).entityid, 'entityid');
+    const record = ctx.store.getConstraint(id);
+    if (record === undefined) return reply.code(404).send({ message: `No constraint ${id} here` });
+    ctx.events('constraint.answered', { requester: principal.sub, id });
+    return reply.send({ constraint: ownConstraintToF3548(record, ctx.party, ctx.publicUrl) });
+  });
+
+  app.post('/uss/v1/constraints', schema('Notification of a change of a peer constraint we subscribed to (204)'), async (request, reply) => {
+    const principal = await peer(request, CONSTRAINT_SCOPES);
+    const body = readObject(request.body, 'body');
+    const constraintId = parseEntityId<string>(readString(body['constraint_id'], 'constraint_id'), 'constraint_id');
+    const reference = isAbsent(body['constraint']) ? undefined : readConstraintReference(readObject(body['constraint'], 'constraint')['reference'], 'constraint.reference');
+    receiveConstraintNotification(ctx, principal.sub, { constraintId, reference, subscriptions: readSubscriptions(body) });
+    return reply.code(204).send();
+  });
+}
+
+/** A notification's `subscriptions`: at least one, each with its notification index. */
+function readSubscriptions(body: Readonly<Record<string, unknown>>) {
+  return readArray(body['subscriptions'], 'subscriptions', { min: 1, max: 1000 }).map((item, i) => {
+    const s = readObject(item, at('subscriptions', i));
+    const index = s['notification_index'];
+    if (!Number.isSafeInteger(index) || (index as number) < 0) throw invalidInput(at(at('subscriptions', i), 'notification_index'), 'must be a whole number ≥ 0');
+    return {
+      subscriptionId: parseEntityId<string>(readString(s['subscription_id'], at(at('subscriptions', i), 'subscription_id')), at(at('subscriptions', i), 'subscription_id')),
+      notificationIndex: index as number,
+    };
+  });
 }
 
 /** The disclosed fields as F3548 details: volume fields in the standard's Volume4D form. */

@@ -36,18 +36,31 @@ const SCHEMA = `
     intended TEXT NOT NULL,
     started_at_ms REAL NOT NULL
   ) STRICT;
+  CREATE TABLE constraints (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    ovn TEXT NOT NULL,
+    type TEXT NOT NULL,
+    volumes TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created_at_ms REAL NOT NULL,
+    updated_at_ms REAL NOT NULL
+  ) STRICT;
+  CREATE INDEX constraints_by_update ON constraints (updated_at_ms);
+  -- kind: 'operational_intent' or 'constraint'; intent_id then holds the constraint's id.
   CREATE TABLE notifications (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     received_at_ms REAL NOT NULL,
     from_party TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'operational_intent',
     intent_id TEXT NOT NULL,
     version INTEGER,
     state TEXT,
     deleted INTEGER NOT NULL,
     subscriptions TEXT NOT NULL
   ) STRICT;
-  -- (intent_id, version): lastNotifiedVersion's MAX is read from the index alone.
-  CREATE INDEX notifications_by_intent ON notifications (intent_id, version);
+  -- (kind, intent_id, version): lastNotifiedVersion's MAX is read from the index alone.
+  CREATE INDEX notifications_by_intent ON notifications (kind, intent_id, version);
 `;
 
 /** Creates the schema in a new file, or checks that an existing file is an agent store this build can read. */

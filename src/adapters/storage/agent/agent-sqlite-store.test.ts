@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import type { AgentStore, NotificationRecord, OperationRecord, PendingWrite } from '../../../app/agent/agent-store.js';
+import type { AgentStore, ConstraintRecord, NotificationRecord, OperationRecord, PendingWrite } from '../../../app/agent/agent-store.js';
 import { openAgentStore, type AgentStoreOptions } from './agent-sqlite-store.js';
 import { CorruptRowError } from './stored-json.js';
 
@@ -300,6 +300,7 @@ test('addNotification() assigns increasing seqs; notifications() pages oldest fi
   const notice = (intentId: string, version: number | undefined): Omit<NotificationRecord, 'seq'> => ({
     receivedAtMs: T0,
     from: 'uss-b',
+    kind: 'operational_intent',
     intentId,
     version,
     state: version === undefined ? undefined : 'Accepted',
@@ -321,7 +322,7 @@ test('addNotification() assigns increasing seqs; notifications() pages oldest fi
 test('notifications() returns at most 100 by default', (t) => {
   const { store } = openTemp(t, { synchronous: 'NORMAL' });
   for (let i = 0; i < 101; i++) {
-    store.addNotification({ receivedAtMs: T0, from: 'p', intentId: 'i', version: i, state: 'Accepted', deleted: false, subscriptions: [] });
+    store.addNotification({ receivedAtMs: T0, from: 'p', kind: 'operational_intent', intentId: 'i', version: i, state: 'Accepted', deleted: false, subscriptions: [] });
   }
   assert.equal(store.notifications().length, 100);
   assert.equal(store.notifications({ afterSeq: 100 }).length, 1);
@@ -330,7 +331,7 @@ test('notifications() returns at most 100 by default', (t) => {
 test('lastNotifiedVersion() is the highest version notified for the intent', (t) => {
   const { store } = openTemp(t);
   const add = (intentId: string, version: number | undefined): void => {
-    store.addNotification({ receivedAtMs: T0, from: 'p', intentId, version, state: undefined, deleted: version === undefined, subscriptions: [] });
+    store.addNotification({ receivedAtMs: T0, from: 'p', kind: 'operational_intent', intentId, version, state: undefined, deleted: version === undefined, subscriptions: [] });
   };
   add('i-1', 4);
   add('i-1', 9);
@@ -342,6 +343,93 @@ test('lastNotifiedVersion() is the highest version notified for the intent', (t)
   assert.equal(store.lastNotifiedVersion('i-2'), undefined);
   assert.equal(store.lastNotifiedVersion('i-3'), 1);
   assert.equal(store.lastNotifiedVersion('none'), undefined);
+});
+
+test('lastNotifiedManager() is who sent the latest notice carrying a reference, per kind', (t) => {
+  const { store } = openTemp(t);
+  const add = (from: string, kind: NotificationRecord['kind'], version: number | undefined): void => {
+    store.addNotification({ receivedAtMs: T0, from, kind, intentId: 'x', version, state: undefined, deleted: version === undefined, subscriptions: [] });
+  };
+  assert.equal(store.lastNotifiedManager('x'), undefined);
+  add('red', 'operational_intent', 1);
+  add('green', 'operational_intent', undefined); // a deletion notice names no manager
+  add('blue', 'constraint', 2);
+  assert.equal(store.lastNotifiedManager('x'), 'red');
+  assert.equal(store.lastNotifiedManager('x', 'constraint'), 'blue');
+  add('mauve', 'operational_intent', 2);
+  assert.equal(store.lastNotifiedManager('x', 'operational_intent'), 'mauve');
+});
+
+test('lastNotifiedVersion() keeps intents and constraints apart', (t) => {
+  const { store } = openTemp(t);
+  const add = (kind: NotificationRecord['kind'], version: number): void => {
+    store.addNotification({ receivedAtMs: T0, from: 'p', kind, intentId: 'same-id', version, state: undefined, deleted: false, subscriptions: [] });
+  };
+  add('operational_intent', 3);
+  add('constraint', 8);
+  add('constraint', 5);
+  assert.equal(store.lastNotifiedVersion('same-id'), 3);
+  assert.equal(store.lastNotifiedVersion('same-id', 'operational_intent'), 3);
+  assert.equal(store.lastNotifiedVersion('same-id', 'constraint'), 8);
+  assert.deepEqual(store.notifications().map((n) => n.kind), ['operational_intent', 'constraint', 'constraint']);
+});
+
+function plainConstraint(id: string, overrides: Partial<ConstraintRecord> = {}): ConstraintRecord {
+  return {
+    id,
+    version: 1,
+    ovn: `ovn-${id}`,
+    type: 'geozone',
+    volumes: [plainRecord(id).volumes[0]!],
+    details: { geozone: { identifier: 'LSR-17', restriction: 'PROHIBITED' } },
+    createdAtMs: T0,
+    updatedAtMs: T0,
+    ...overrides,
+  };
+}
+
+test('putConstraint() and getConstraint() round-trip a constraint exactly, after reopening too', (t) => {
+  const { store, path } = openTemp(t);
+  const record = plainConstraint('c-1', {
+    volumes: fullRecord().volumes,
+    details: { geozone: { name: 'Zürich Ω ✈', zone_authority: [{ email: null, site_url: 'https://a.example' }], lower: 0.1 + 0.2 } },
+  });
+  store.putConstraint(record);
+  assert.deepStrictEqual(store.getConstraint('c-1'), record);
+  store.close();
+  const reopened = openAgentStore({ path });
+  t.after(() => reopened.close());
+  assert.deepStrictEqual(reopened.getConstraint('c-1'), record);
+  assert.equal(reopened.getConstraint('absent'), undefined);
+  assert.equal(reopened.get('c-1'), undefined, 'a constraint is no operation');
+});
+
+test('putConstraint() replaces; listConstraints() returns newest first and limits; deleteConstraint() says whether there was one', (t) => {
+  const { store } = openTemp(t);
+  store.putConstraint(plainConstraint('c-1', { updatedAtMs: T0 + 2 }));
+  store.putConstraint(plainConstraint('c-2', { updatedAtMs: T0 + 1 }));
+  store.putConstraint(plainConstraint('c-3', { updatedAtMs: T0 + 1 }));
+  const replacement = plainConstraint('c-2', { version: 2, ovn: 'ovn-2b', type: 'tfr', details: {}, updatedAtMs: T0 + 3 });
+  store.putConstraint(replacement);
+  assert.deepEqual(store.listConstraints().map((c) => c.id), ['c-2', 'c-1', 'c-3']);
+  assert.deepStrictEqual(store.listConstraints()[0], replacement);
+  assert.deepEqual(store.listConstraints({ limit: 2 }).map((c) => c.id), ['c-2', 'c-1']);
+  assert.throws(() => store.listConstraints({ limit: -1 }), /Cannot list constraints: limit must be a whole number ≥ 0/);
+  assert.equal(store.deleteConstraint('c-1'), true);
+  assert.equal(store.deleteConstraint('c-1'), false);
+  assert.deepEqual(store.listConstraints().map((c) => c.id), ['c-2', 'c-3']);
+  assert.equal(store.list().length, 0, 'constraints are not listed as operations');
+});
+
+test('putConstraint() refuses values JSON cannot hold exactly, naming the field, and stores nothing', (t) => {
+  const { store } = openTemp(t);
+  const base = plainConstraint('c-1');
+  assert.throws(
+    () => store.putConstraint({ ...base, volumes: [{ ...base.volumes[0]!, endMs: Number.POSITIVE_INFINITY }] }),
+    /Cannot store the volumes of constraint "c-1": \[0\]\.endMs is Infinity/,
+  );
+  assert.throws(() => store.putConstraint({ ...base, details: { limit: Number.NaN } }), /Cannot store the details of constraint "c-1": limit is NaN/);
+  assert.equal(store.getConstraint('c-1'), undefined);
 });
 
 test('openAgentStore() refuses a file another live process holds, naming its pid', (t) => {
@@ -398,6 +486,30 @@ const CORRUPTIONS: readonly { name: string; sql: string; read: (s: AgentStore) =
     error: /pending_writes row "op-1": column intended has nothing at version where a finite number belongs/,
   },
   {
+    name: 'constraint volumes that are not a list',
+    sql: `UPDATE constraints SET volumes = '{"footprint":null}' WHERE id = 'c-1'`,
+    read: (s) => s.getConstraint('c-1'),
+    error: /^Cannot read constraints row "c-1": column volumes has an object where an array belongs/,
+  },
+  {
+    name: 'constraint details that do not parse',
+    sql: `UPDATE constraints SET details = '{"geozone": "SECRET-9' WHERE id = 'c-1'`,
+    read: (s) => s.listConstraints(),
+    error: /^Cannot read constraints row "c-1": column details is not valid JSON/,
+  },
+  {
+    name: 'constraint details that are a list',
+    sql: `UPDATE constraints SET details = '["SECRET-9"]' WHERE id = 'c-1'`,
+    read: (s) => s.getConstraint('c-1'),
+    error: /constraints row "c-1": column details has an array where an object belongs/,
+  },
+  {
+    name: 'an unknown notification kind',
+    sql: `UPDATE notifications SET kind = 'rumour' WHERE seq = 1`,
+    read: (s) => s.notifications(),
+    error: /notifications row "1": column kind has a string where one of operational_intent, constraint belongs/,
+  },
+  {
     name: 'subscriptions that are not a list',
     sql: `UPDATE notifications SET subscriptions = '{"sub":1}' WHERE seq = 1`,
     read: (s) => s.notifications(),
@@ -410,7 +522,8 @@ for (const c of CORRUPTIONS) {
     const { store, path } = openTemp(t);
     store.put(plainRecord('op-1'));
     store.beginPending({ operationId: 'op-1', kind: 'update', intended: plainRecord('op-1'), startedAtMs: T0 });
-    store.addNotification({ receivedAtMs: T0, from: 'p', intentId: 'i', version: 1, state: 'Accepted', deleted: false, subscriptions: [] });
+    store.addNotification({ receivedAtMs: T0, from: 'p', kind: 'operational_intent', intentId: 'i', version: 1, state: 'Accepted', deleted: false, subscriptions: [] });
+    store.putConstraint(plainConstraint('c-1'));
     store.close();
     editFile(path, c.sql);
     const reopened = openAgentStore({ path });

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   AgentStore,
+  ConstraintRecord,
+  NotificationKind,
   NotificationRecord,
   OperationRecord,
   OperationState,
@@ -10,6 +12,7 @@ import type {
 } from '../../../app/agent/agent-store.js';
 import { lockDatabaseFile, type FileLock } from '../sqlite/file-lock.js';
 import { prepareAgentSchema } from './agent-schema.js';
+import { CONSTRAINT_COLUMNS, constraintFromRow, constraintToRow, type ConstraintRow } from './constraint-codec.js';
 import {
   NOTIFICATION_COLUMNS,
   notificationFromRow,
@@ -80,7 +83,12 @@ class SqliteAgentStore implements AgentStore {
   readonly #deletePending: Database.Statement<[string]>;
   readonly #insertNotification: Database.Statement<Omit<NotificationRow, 'seq'>>;
   readonly #listNotifications: Database.Statement<[number, number], NotificationRow>;
-  readonly #lastVersion: Database.Statement<[string], number | null>;
+  readonly #lastVersion: Database.Statement<[string, string], number | null>;
+  readonly #lastManager: Database.Statement<[string, string], string | undefined>;
+  readonly #getConstraint: Database.Statement<[string], ConstraintRow>;
+  readonly #listConstraints: Database.Statement<[number], ConstraintRow>;
+  readonly #putConstraint: Database.Statement<ConstraintRow>;
+  readonly #deleteConstraint: Database.Statement<[string]>;
   readonly #settle: (operationId: string, outcome: { readonly record: OperationRecord | null } | 'unchanged') => void;
 
   constructor(db: Database.Database, lock: FileLock) {
@@ -107,13 +115,22 @@ class SqliteAgentStore implements AgentStore {
     );
     this.#deletePending = db.prepare('DELETE FROM pending_writes WHERE operation_id = ?');
     this.#insertNotification = db.prepare(
-      `INSERT INTO notifications (received_at_ms, from_party, intent_id, version, state, deleted, subscriptions)
-       VALUES (@received_at_ms, @from_party, @intent_id, @version, @state, @deleted, @subscriptions)`,
+      `INSERT INTO notifications (received_at_ms, from_party, kind, intent_id, version, state, deleted, subscriptions)
+       VALUES (@received_at_ms, @from_party, @kind, @intent_id, @version, @state, @deleted, @subscriptions)`,
     );
     this.#listNotifications = db.prepare(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?`);
     this.#lastVersion = db
-      .prepare('SELECT MAX(version) FROM notifications WHERE intent_id = ?')
-      .pluck() as Database.Statement<[string], number | null>;
+      .prepare('SELECT MAX(version) FROM notifications WHERE kind = ? AND intent_id = ?')
+      .pluck() as Database.Statement<[string, string], number | null>;
+    this.#lastManager = db
+      .prepare('SELECT from_party FROM notifications WHERE kind = ? AND intent_id = ? AND version IS NOT NULL ORDER BY seq DESC LIMIT 1')
+      .pluck() as Database.Statement<[string, string], string | undefined>;
+    this.#getConstraint = db.prepare(`SELECT ${CONSTRAINT_COLUMNS} FROM constraints WHERE id = ?`);
+    this.#listConstraints = db.prepare(`SELECT ${CONSTRAINT_COLUMNS} FROM constraints ORDER BY updated_at_ms DESC, id DESC LIMIT ?`);
+    this.#putConstraint = db.prepare(
+      `INSERT OR REPLACE INTO constraints (${CONSTRAINT_COLUMNS}) VALUES (${CONSTRAINT_COLUMNS.split(', ').map((c) => `@${c}`).join(', ')})`,
+    );
+    this.#deleteConstraint = db.prepare('DELETE FROM constraints WHERE id = ?');
     this.#settle = db.transaction((operationId, outcome) => {
       // The outcome first: if clearing the pending write then fails, the rollback undoes both.
       if (outcome !== 'unchanged') {
@@ -179,7 +196,7 @@ class SqliteAgentStore implements AgentStore {
   }
 
   addNotification(notification: Omit<NotificationRecord, 'seq'>): NotificationRecord {
-    this.#open(`save a notification about intent "${notification.intentId}"`);
+    this.#open(`save a notification about ${notification.kind === 'constraint' ? 'constraint' : 'intent'} "${notification.intentId}"`);
     const row = notificationToRow(notification);
     const seq = Number(this.#insertNotification.run(row).lastInsertRowid);
     return notificationFromRow({ seq, ...row });
@@ -191,9 +208,35 @@ class SqliteAgentStore implements AgentStore {
     return this.#listNotifications.all(options.afterSeq ?? 0, limit).map(notificationFromRow);
   }
 
-  lastNotifiedVersion(intentId: string): number | undefined {
-    this.#open(`read the notified version of intent "${intentId}"`);
-    return this.#lastVersion.get(intentId) ?? undefined;
+  lastNotifiedVersion(intentId: string, kind: NotificationKind = 'operational_intent'): number | undefined {
+    this.#open(`read the notified version of ${kind === 'constraint' ? 'constraint' : 'intent'} "${intentId}"`);
+    return this.#lastVersion.get(kind, intentId) ?? undefined;
+  }
+
+  lastNotifiedManager(id: string, kind: NotificationKind = 'operational_intent'): string | undefined {
+    this.#open(`read who notified of ${kind === 'constraint' ? 'constraint' : 'intent'} "${id}"`);
+    return this.#lastManager.get(kind, id) ?? undefined;
+  }
+
+  getConstraint(id: string): ConstraintRecord | undefined {
+    this.#open('read a constraint');
+    const row = this.#getConstraint.get(id);
+    return row === undefined ? undefined : constraintFromRow(row);
+  }
+
+  listConstraints(options: { readonly limit?: number } = {}): ConstraintRecord[] {
+    this.#open('list constraints');
+    return this.#listConstraints.all(checkLimit(options.limit ?? LIST_LIMIT, 'list constraints')).map(constraintFromRow);
+  }
+
+  putConstraint(record: ConstraintRecord): void {
+    this.#open(`save constraint "${record.id}"`);
+    this.#putConstraint.run(constraintToRow(record));
+  }
+
+  deleteConstraint(id: string): boolean {
+    this.#open(`delete constraint "${id}"`);
+    return this.#deleteConstraint.run(id).changes > 0;
   }
 
   close(): void {
