@@ -22,7 +22,7 @@ import type { TicketClaims, TicketProblem } from '../../domain/tickets/ticket.js
 import { openTicket } from '../crypto/ticket-jws.js';
 import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
 import { toWireVolume4D } from '../http/dss-v1/volume-wire.js';
-import { readConstraintReference } from '../http/agent/constraint-wire.js';
+import { readConstraintReference } from './reference-wire.js';
 import { CallFailure, callJson, messageOf, type CallOptions, type CallResult } from './http-call.js';
 import { readReference } from './reference-wire.js';
 import { audienceOf, type TokenMinter } from './token-minter.js';

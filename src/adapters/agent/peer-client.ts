@@ -10,7 +10,7 @@ import { SCOPE } from '../../app/scopes.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { DEFAULT_LIMITS } from '../../app/broker-context.js';
-import { constraintReferenceToWire } from '../http/agent/constraint-wire.js';
+import { constraintReferenceToWire } from './reference-wire.js';
 import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
 import { parseVolume4D } from '../http/dss-v1/volume-wire.js';
 import { CallFailure, callJson, messageOf } from './http-call.js';

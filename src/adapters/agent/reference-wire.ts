@@ -3,7 +3,7 @@
  * written in ours. Reading checks every field the agent relies on and names the one that is
  * wrong; unknown fields are ignored (F3548).
  */
-import type { ReferenceView } from '../../app/agent/agent-ports.js';
+import type { ConstraintReferenceView, ReferenceView } from '../../app/agent/agent-ports.js';
 import type { OperationRecord } from '../../app/agent/agent-store.js';
 import { timeBounds } from '../../domain/geo/volume-4d.js';
 import { isIntentState } from '../../domain/intents/intent-state.js';
@@ -64,5 +64,35 @@ export function referenceToWire(reference: ReferenceView) {
     time_end: wireTime(reference.timeEndMs),
     uss_base_url: reference.ussBaseUrl,
     subscription_id: reference.subscriptionId === '' ? NULL_SUBSCRIPTION_ID : reference.subscriptionId,
+  };
+}
+
+export function constraintReferenceToWire(reference: ConstraintReferenceView) {
+  return {
+    id: reference.id,
+    manager: reference.manager,
+    uss_availability: 'Normal',
+    version: reference.version,
+    ovn: reference.ovn ?? HIDDEN_OVN,
+    time_start: wireTime(reference.timeStartMs),
+    time_end: wireTime(reference.timeEndMs),
+    uss_base_url: reference.ussBaseUrl,
+  };
+}
+
+/** An F3548 ConstraintReference from the broker or a peer; unknown fields are ignored. */
+export function readConstraintReference(value: unknown, field: string): ConstraintReferenceView {
+  const o = readObject(value, field);
+  const version = o['version'];
+  if (!Number.isSafeInteger(version) || (version as number) < 1) throw invalidInput(`${field}.version`, 'must be a whole number ≥ 1');
+  const ovn = o['ovn'];
+  return {
+    id: readString(o['id'], `${field}.id`, { min: 1, max: 64 }),
+    manager: readString(o['manager'], `${field}.manager`, { min: 1, max: 256 }),
+    version: version as number,
+    ovn: typeof ovn === 'string' && ovn !== '' && ovn !== HIDDEN_OVN ? ovn : undefined,
+    timeStartMs: parseTime(o['time_start'], `${field}.time_start`),
+    timeEndMs: parseTime(o['time_end'], `${field}.time_end`, { roundUp: true }),
+    ussBaseUrl: readString(o['uss_base_url'], `${field}.uss_base_url`, { min: 1, max: 2048 }),
   };
 }

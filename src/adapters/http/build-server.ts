@@ -2,9 +2,7 @@
  * Builds the broker's HTTP app without listening (STYLE habit 1): F3548 /dss/v1, health,
  * metrics, and the OpenAPI document with its docs page. main/ listens; tests use inject().
  */
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { registerAvailabilityRoutes } from './dss-v1/availability-routes.js';
 import { registerConstraintRoutes } from './dss-v1/constraint-routes.js';
 import { registerIntentRoutes } from './dss-v1/intent-routes.js';
@@ -15,43 +13,19 @@ import { registerDeclarationRoutes } from './native/declaration-routes.js';
 import { registerLogRoutes } from './native/log-routes.js';
 import { registerReceiptRoutes } from './native/receipt-routes.js';
 import { registerMetrics } from './native/metrics.js';
-import { handleError, handleNotFound } from './problem.js';
-
-const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+import { createHttpApp } from './http-app.js';
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
-    // One decision line per use case is logged instead of two lines per request.
-    logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
-    forceCloseConnections: true,
-    // Path parameters are checked by the routes (naming the field); the router only stops abuse.
-    routerOptions: { maxParamLength: 4096 },
+  const app = await createHttpApp({
+    logger: deps.logger,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    title: 'Parley broker',
+    description:
+      'The ASTM F3548-21 DSS surface (/dss/v1) and Parley’s native operations surface. ' +
+      'F3548 routes answer errors as {"message"}; native routes as RFC 9457 problem+json.',
   });
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
-  // Every body this API takes is JSON; anything else is 415, not parsed as text.
-  app.removeContentTypeParser('text/plain');
-
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Parley broker',
-        version: '0.1.0',
-        description:
-          'The ASTM F3548-21 DSS surface (/dss/v1) and Parley’s native operations surface. ' +
-          'F3548 routes answer errors as {"message"}; native routes as RFC 9457 problem+json.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { summary: 'Liveness and readiness', tags: ['operations'] } }, async () => ({ status: 'ok' }));
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerMetrics(app, deps.metrics);
 
   const rules: WireRules = { limits: deps.ctx.limits, allowHttpBaseUrls: deps.allowHttpBaseUrls };

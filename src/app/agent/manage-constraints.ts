@@ -9,7 +9,7 @@ import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import type { AgentContext, ConstraintReferenceView, SubscriberNotice } from './agent-ports.js';
 import type { ConstraintRecord } from './agent-store.js';
 import { withOperationLock } from './operation-lock.js';
-import type { NotificationDelivery } from './send-notifications.js';
+import { deliverToSubscribers, type NotificationDelivery } from './send-notifications.js';
 
 export interface ConstraintDraft {
   readonly type: string;
@@ -70,11 +70,7 @@ async function write(ctx: AgentContext, id: string, current: ConstraintRecord | 
   return { record, notifications };
 }
 
-/**
- * Tells every subscriber but ourselves (F3548: the DSS never notifies; the mutating USS does).
- * The notice carries the reference without its OVN, as for intents: a processor that needs it
- * reads the constraint from us. A subscriber that cannot be reached does not undo the change.
- */
+/** Notices of a change of one of our constraints, reference without its OVN (none: removed). */
 async function notifySubscribers(
   ctx: AgentContext,
   constraintId: string,
@@ -82,18 +78,7 @@ async function notifySubscribers(
   subscribers: readonly SubscriberNotice[],
 ): Promise<NotificationDelivery[]> {
   const published = reference === undefined ? undefined : { ...reference, ovn: undefined };
-  const targets = subscribers.filter((s) => s.ussBaseUrl !== ctx.publicUrl);
-  const results = await Promise.all(
-    targets.map(async (target): Promise<NotificationDelivery> => {
-      try {
-        await ctx.peers.notifyConstraint(target.ussBaseUrl, { constraintId, reference: published, subscriptions: target.subscriptions });
-        return { ussBaseUrl: target.ussBaseUrl, delivered: true };
-      } catch (error) {
-        return { ussBaseUrl: target.ussBaseUrl, delivered: false, error: (error as Error).message };
-      }
-    }),
+  return deliverToSubscribers(ctx, { id: constraintId, kind: 'constraint' }, subscribers, (url, subscriptions) =>
+    ctx.peers.notifyConstraint(url, { constraintId, reference: published, subscriptions }),
   );
-  const failed = results.filter((r) => !r.delivered).length;
-  ctx.events('notifications.sent', { id: constraintId, kind: 'constraint', delivered: results.length - failed, failed });
-  return results;
 }

@@ -1,11 +1,11 @@
 /**
  * After each accepted write the broker lists the subscribers to tell (F3548: the DSS never
- * notifies; the mutating USS does). We post the new reference — never details or the OVN: a subscriber
- * that wants them asks with its own ticket — to every one of them but ourselves. A subscriber
- * that cannot be reached does not undo the change; the operator is told which ones missed it.
+ * notifies; the mutating USS does). We post the new reference to every one of them but
+ * ourselves — never details, nor the OVN (what a key needs): a subscriber that wants them asks.
+ * A subscriber that cannot be reached does not undo the change; the operator is told which
+ * ones missed it.
  */
-import type { AgentContext, PutIntentOutcome, ReferenceView } from './agent-ports.js';
-import type { SubscriberNotice } from './agent-ports.js';
+import type { AgentContext, PutIntentOutcome, ReferenceView, SubscriberNotice } from './agent-ports.js';
 
 export interface NotificationDelivery {
   readonly ussBaseUrl: string;
@@ -13,18 +13,20 @@ export interface NotificationDelivery {
   readonly error?: string;
 }
 
-export async function sendNotifications(
+type Subscriptions = SubscriberNotice['subscriptions'];
+
+/** Sends one notice per subscriber but ourselves, all at once, and says how each went. */
+export async function deliverToSubscribers(
   ctx: AgentContext,
-  intentId: string,
-  change: Extract<PutIntentOutcome, { kind: 'accepted' }> | { readonly reference: undefined; readonly subscribers: readonly SubscriberNotice[] },
+  about: { readonly id: string; readonly kind: 'operational_intent' | 'constraint' },
+  subscribers: readonly SubscriberNotice[],
+  send: (ussBaseUrl: string, subscriptions: Subscriptions) => Promise<void>,
 ): Promise<NotificationDelivery[]> {
-  // Nor the OVN: it is what a key needs, and goes only to a ticket holder that asks.
-  const reference: ReferenceView | undefined = change.reference === undefined ? undefined : { ...change.reference, ovn: undefined };
-  const targets = change.subscribers.filter((s) => s.ussBaseUrl !== ctx.publicUrl);
+  const targets = subscribers.filter((s) => s.ussBaseUrl !== ctx.publicUrl);
   const results = await Promise.all(
     targets.map(async (target): Promise<NotificationDelivery> => {
       try {
-        await ctx.peers.notify(target.ussBaseUrl, { intentId, reference, subscriptions: target.subscriptions });
+        await send(target.ussBaseUrl, target.subscriptions);
         return { ussBaseUrl: target.ussBaseUrl, delivered: true };
       } catch (error) {
         return { ussBaseUrl: target.ussBaseUrl, delivered: false, error: (error as Error).message };
@@ -32,6 +34,18 @@ export async function sendNotifications(
     }),
   );
   const failed = results.filter((r) => !r.delivered).length;
-  ctx.events('notifications.sent', { id: intentId, delivered: results.length - failed, failed });
+  ctx.events('notifications.sent', { id: about.id, kind: about.kind, delivered: results.length - failed, failed });
   return results;
+}
+
+/** Notices of a change of one of our intents (no reference: it was deleted). */
+export async function sendNotifications(
+  ctx: AgentContext,
+  intentId: string,
+  change: Extract<PutIntentOutcome, { kind: 'accepted' }> | { readonly reference: undefined; readonly subscribers: readonly SubscriberNotice[] },
+): Promise<NotificationDelivery[]> {
+  const reference: ReferenceView | undefined = change.reference === undefined ? undefined : { ...change.reference, ovn: undefined };
+  return deliverToSubscribers(ctx, { id: intentId, kind: 'operational_intent' }, change.subscribers, (url, subscriptions) =>
+    ctx.peers.notify(url, { intentId, reference, subscriptions }),
+  );
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { PartyId } from '../../domain/ids.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { Availability, AvailabilityRecord } from '../ports/store.js';
-import { extentsDigest, recordChange } from '../log/record-change.js';
+import { recordChange } from '../log/record-change.js';
 
 export interface AvailabilityView {
   readonly ussId: PartyId;

@@ -4,7 +4,7 @@ import type { ConstraintId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
 import type { ConstraintRecord } from '../ports/store.js';
-import { extentsDigest, recordChange } from '../log/record-change.js';
+import { recordChange } from '../log/record-change.js';
 
 export async function deleteConstraint(
   ctx: BrokerContext,

@@ -5,7 +5,7 @@ import type { BrokerContext, Caller } from '../broker-context.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
 import type { IntentRecord } from '../ports/store.js';
 import { dropOrphanedImplicit } from './resolve-subscription.js';
-import { extentsDigest, recordChange } from '../log/record-change.js';
+import { recordChange } from '../log/record-change.js';
 
 export async function deleteIntent(
   ctx: BrokerContext,

@@ -2,7 +2,7 @@
 import type { PartyId, ReportId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import type { ReportRecord } from '../ports/store.js';
-import { extentsDigest, recordChange } from '../log/record-change.js';
+import { recordChange } from '../log/record-change.js';
 
 export async function makeReport(
   ctx: BrokerContext,

@@ -5,7 +5,7 @@ import type { SubscriptionId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import type { StoreReader } from '../ports/store.js';
 import type { SubscriptionView } from './put-subscription.js';
-import { extentsDigest, recordChange } from '../log/record-change.js';
+import { recordChange } from '../log/record-change.js';
 
 async function view(reader: StoreReader, id: SubscriptionId, caller: Caller, nowMs: number): Promise<SubscriptionView> {
   const subscription = await reader.subscriptions.get(id);

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { changeConstraint, defineConstraint, removeConstraint, type ConstraintOutcome } from '../../../app/agent/manage-constraints.js';
-import { DomainError, invalidInput } from '../../../domain/errors.js';
+import { DomainError } from '../../../domain/errors.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { readLimit } from './native-fields.js';
 import { constraintToWire, parseConstraintChange, parseNewConstraint } from './constraint-wire.js';
 import { deliveriesToWire } from './operation-wire.js';
 
@@ -53,8 +54,3 @@ export function registerConstraintRoutes(app: FastifyInstance, deps: AgentHttpDe
   });
 }
 
-function readLimit(text: string): number {
-  const n = Number(text);
-  if (!/^\d{1,4}$/.test(text) || n < 1 || n > 1000) throw invalidInput('limit', 'must be a whole number from 1 to 1000');
-  return n;
-}

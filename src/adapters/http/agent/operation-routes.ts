@@ -11,6 +11,7 @@ import { DomainError, invalidInput } from '../../../domain/errors.js';
 import { isOperationState, type OperationState } from '../../../domain/planning/operation-state.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { readLimit, readWhole } from './native-fields.js';
 import { deliveriesToWire, notificationToWire, operationToWire, parseNewOperation, parseOperationChange } from './operation-wire.js';
 
 const schema = (summary: string) => ({ schema: { summary, tags: ['operations'], security: [{ bearer: [] }] } });
@@ -75,14 +76,3 @@ function readState(text: string): OperationState {
   return text;
 }
 
-function readWhole(text: string, field: string): number {
-  const n = Number(text);
-  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(n)) throw invalidInput(field, 'must be a whole number');
-  return n;
-}
-
-function readLimit(text: string): number {
-  const n = readWhole(text, 'limit');
-  if (n < 1 || n > 1000) throw invalidInput('limit', 'must be from 1 to 1000');
-  return n;
-}
