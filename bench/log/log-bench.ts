@@ -67,7 +67,7 @@ export async function runLogBench(argv: readonly string[]): Promise<void> {
   // Through the store, as the broker logs each change.
   const dir = mkdtempSync(join(tmpdir(), 'parley-log-bench-'));
   const store = await openSqliteStore({ path: join(dir, 'broker.sqlite') });
-  const ctx: BrokerContext = { store, clock: { nowMs: () => Date.now() }, ids: cryptoIdSource, limits: DEFAULT_LIMITS, commitments: cryptoCommitments };
+  const ctx: BrokerContext = { store, clock: { nowMs: () => Date.now() }, ids: cryptoIdSource, limits: DEFAULT_LIMITS, commitments: cryptoCommitments, self: { manager: 'parley-broker', ussBaseUrl: () => 'http://localhost' } };
   const bar = new cliProgress.SingleBar({ format: 'broker appends [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic);
   bar.start(entries, 0);
   let next = 0;

@@ -59,7 +59,7 @@ export async function openBenchBroker(options: {
 }): Promise<BenchBroker> {
   const { dir, dbPath } = options.at ?? createBenchDir();
   const store = await openSqliteStore({ path: dbPath, synchronous: options.synchronous });
-  const ctx: BrokerContext = { store, clock: new FixedClock(options.nowMs), ids: cryptoIdSource, limits: DEFAULT_LIMITS, commitments: cryptoCommitments };
+  const ctx: BrokerContext = { store, clock: new FixedClock(options.nowMs), ids: cryptoIdSource, limits: DEFAULT_LIMITS, commitments: cryptoCommitments, self: { manager: 'parley-broker', ussBaseUrl: () => 'http://localhost' } };
   const { privateJwk, publicJwk } = await generateSigningKey('EdDSA');
   const signer: TokenSigner = await createTokenSigner(privateJwk);
   let app: FastifyInstance | undefined;
@@ -81,6 +81,7 @@ export async function openBenchBroker(options: {
         metrics: createMetricsRegistry(),
         logSigner: ephemeralLogSigner('parley-bench'),
         tickets: ephemeralTicketAuthority('parley-bench'),
+        parties: directoryOf([]),
       });
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       return { app, url };

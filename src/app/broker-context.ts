@@ -45,6 +45,11 @@ export interface BrokerContext {
   readonly limits: BrokerLimits;
   /** Salts and commitments of the verifiable log's entries. */
   readonly commitments: Commitments;
+  /**
+   * The broker as the manager of the constraint references it publishes for agreements in force
+   * (issue 5): its name, and where it serves their details (GET /uss/v1/constraints/{id}).
+   */
+  readonly self: { readonly manager: string; readonly ussBaseUrl: () => string };
 }
 
 /** The authenticated party a use case acts for: `sub` of its token, and its F3548 scopes. */

@@ -12,6 +12,8 @@ export interface BrokerConfig {
   readonly authorityKeyFiles: readonly string[];
   readonly audiences: readonly string[];
   readonly allowHttpBaseUrls: boolean;
+  /** Where clients reach this broker (the uss_base_url of the zones it publishes); default its listening URL. */
+  readonly publicUrl: string | undefined;
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly logLevel: string;
   readonly limits: BrokerLimits;
@@ -25,6 +27,7 @@ export interface BrokerFlags {
   readonly trustAuthority?: readonly string[] | undefined;
   readonly audience?: string | undefined;
   readonly allowHttpBaseUrls?: boolean | undefined;
+  readonly publicUrl?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,11 @@ export function resolveBrokerConfig(flags: BrokerFlags, env: Readonly<Record<str
 
   const allowHttp = flags.allowHttpBaseUrls === true || env['PARLEY_BROKER_ALLOW_HTTP_BASE_URLS'] === 'true';
 
+  const publicUrl = pick(flags.publicUrl, 'PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+(\/.*[^/])?$/.test(publicUrl)) {
+    problems.push(`--public-url / PARLEY_BROKER_PUBLIC_URL: "${publicUrl}" must be an http(s) URL without a trailing "/"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host: pick(flags.host, 'HOST') ?? '127.0.0.1',
@@ -81,6 +89,7 @@ export function resolveBrokerConfig(flags: BrokerFlags, env: Readonly<Record<str
     authorityKeyFiles: Object.freeze(authorityKeyFiles),
     audiences: Object.freeze(audiences),
     allowHttpBaseUrls: allowHttp,
+    publicUrl,
     synchronous: synchronous as 'FULL' | 'NORMAL',
     logLevel,
     limits: Object.freeze({ ...DEFAULT_LIMITS, maxAreaKm2 }),

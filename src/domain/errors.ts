@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'peer_refused',
   'broker_unavailable',
   'broker_refused',
+  'agreement_violation',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

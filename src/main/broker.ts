@@ -13,6 +13,7 @@ import { buildServer } from '../adapters/http/build-server.js';
 import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../adapters/crypto/commitments.js';
 import { BROKER_FILES } from '../adapters/broker-files.js';
+import { readDocument } from '../adapters/agreements/agreement-document.js';
 import { loadOrCreateLogKey } from '../adapters/crypto/log-key-file.js';
 import { loadOrCreateTicketAuthority } from '../adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
@@ -39,13 +40,28 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
   const authenticator = await createAuthenticator({ parties, authorityKeys, audiences: config.audiences });
 
   const started = Date.now();
-  const store = await openSqliteStore({ path: join(config.dataDir, BROKER_FILES.database), synchronous: config.synchronous, logger });
+  const store = await openSqliteStore({
+    path: join(config.dataDir, BROKER_FILES.database),
+    synchronous: config.synchronous,
+    logger,
+    // Agreement versions are stored as their signed documents; their terms are read back from them.
+    readAgreementDocument: (document) => readDocument(document, { maxAreaKm2: config.limits.maxAreaKm2 }).proposal,
+  });
   logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
 
   const logKey = loadOrCreateLogKey(join(config.dataDir, BROKER_FILES.logKey));
   logger.info({ origin: logKey.signer.origin, verifier: logKey.signer.verifierKey, created: logKey.created }, 'log.key');
 
-  const ctx: BrokerContext = { store, clock: systemClock, ids: cryptoIdSource, limits: config.limits, commitments: cryptoCommitments };
+  // Where this broker serves the zones of agreements in force, known once it listens.
+  const where = { url: config.publicUrl ?? '' };
+  const ctx: BrokerContext = {
+    store,
+    clock: systemClock,
+    ids: cryptoIdSource,
+    limits: config.limits,
+    commitments: cryptoCommitments,
+    self: { manager: logKey.signer.origin, ussBaseUrl: () => where.url },
+  };
   const app = await buildServer({
     ctx,
     authenticator,
@@ -53,9 +69,11 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
     allowHttpBaseUrls: config.allowHttpBaseUrls,
     metrics: createMetricsRegistry(),
     logSigner: logKey.signer,
+    parties,
     tickets: loadOrCreateTicketAuthority(join(config.dataDir, BROKER_FILES.ticketKey), logKey.signer.origin),
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  if (where.url === '') where.url = url;
   logger.info({ url, audiences: config.audiences, parties: parties.list().length }, 'broker.listening');
   return {
     app,

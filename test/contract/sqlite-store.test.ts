@@ -10,19 +10,20 @@ import { openSqliteStore, type SqliteStore } from '../../src/adapters/storage/sq
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/adapters/storage/sqlite/schema.js';
 import { INTENT_COLUMNS, SUBSCRIPTION_COLUMNS, intentToRow, subscriptionToRow } from '../../src/adapters/storage/sqlite/row-codecs.js';
 import { box, intent, intentId, subscription, subscriptionId } from './store-fixtures.js';
+import { agreementSignature, agreementVersion, readTestAgreementDocument, zoneOf } from './agreement-fixtures.js';
 import { describeStoreContract } from './store.contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'parley-sqlite-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 
-/** A fresh database path; stores opened on it are closed by `cleanup`. */
+/** A fresh database path; stores opened on it (reading agreement documents the test way) are closed by `cleanup`. */
 function harnessFor(options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
   const dir = join(root, String(++dirs));
   const path = join(dir, 'parley.db');
   const opened: Store[] = [];
   const open = async (): Promise<SqliteStore> => {
-    const store = await openSqliteStore({ path, ...options });
+    const store = await openSqliteStore({ path, readAgreementDocument: readTestAgreementDocument, ...options });
     opened.push(store);
     return store;
   };
@@ -92,6 +93,83 @@ describe('openSqliteStore()', () => {
       check.close();
     } finally {
       await h.cleanup();
+    }
+  });
+
+  it('migrates a version 3 database (no agreement tables), keeps its records and log, and stores agreements', async () => {
+    const h = harnessFor();
+    try {
+      mkdirSync(dirname(h.path), { recursive: true });
+      const db = new Database(h.path);
+      db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at_ms REAL NOT NULL)');
+      for (const m of MIGRATIONS.filter((m) => m.version <= 3)) {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_version VALUES (?, 0)').run(m.version);
+      }
+      db.prepare(`INSERT INTO intents (${INTENT_COLUMNS.join(', ')}) VALUES (${INTENT_COLUMNS.map(() => '?').join(', ')})`).run(intentToRow(intent(1)));
+      db.prepare('INSERT INTO log_entries VALUES (0, ?, ?, ?, ?, ?, 0)').run('intent.create', '[]', Buffer.alloc(32), '{}', Buffer.alloc(32, 1));
+      db.close();
+
+      const store = await h.open();
+      assert.deepEqual(await store.read((r) => r.intents.get(intentId(1))), intent(1));
+      assert.equal(await store.read(async (r) => r.log.size()), 1);
+      assert.deepEqual(await store.read((r) => r.agreements.list()), []);
+      const v1 = agreementVersion('ag', 1);
+      await store.transact(async (tx) => {
+        await tx.agreements.putVersion(v1);
+        await tx.agreements.putSignature(agreementSignature('ag', 1, 'a'));
+        await tx.agreements.putSignature(agreementSignature('ag', 1, 'b'));
+      });
+      await store.close();
+      const again = await h.open();
+      assert.deepEqual(await again.read((r) => r.agreements.zonesMeeting([box()])), [zoneOf(v1)]);
+      assert.deepEqual(await again.read((r) => r.intents.get(intentId(1))), intent(1));
+      await again.close();
+      const check = new Database(h.path, { readonly: true });
+      assert.deepEqual(check.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4]);
+      check.close();
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('refuses to open a file holding agreements without readAgreementDocument, and opens it with one', async () => {
+    const h = harnessFor();
+    try {
+      const store = await h.open();
+      await store.transact((tx) => tx.agreements.putVersion(agreementVersion('ag', 1)));
+      await store.close();
+      await assert.rejects(openSqliteStore({ path: h.path }), /holds agreements.*pass readAgreementDocument to openSqliteStore\(\)/);
+      const reading = () => {
+        throw new Error('not a proposal');
+      };
+      await assert.rejects(openSqliteStore({ path: h.path, readAgreementDocument: reading }), /version 1 of agreement "ag": its document does not read/);
+      assert.deepEqual(await (await h.open()).read((r) => r.agreements.get('ag')), { id: 'ag', versions: [agreementVersion('ag', 1)], signatures: [] });
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('refuses a file whose agreement history has a gap or a signature without its version (changed outside Parley)', async () => {
+    for (const [deleted, refusal] of [
+      ['version = 2', /agreements do not load \(Cannot store version 3 of agreement "ag": its last version is 1, so the next must be 2\)/],
+      ['version = 3', /agreements do not load \(Cannot store a signature of b on version 3 of agreement "ag": it has versions 1 to 2\)/],
+    ] as const) {
+      const h = harnessFor();
+      try {
+        const store = await h.open();
+        await store.transact(async (tx) => {
+          for (const v of [1, 2, 3]) await tx.agreements.putVersion(agreementVersion('ag', v));
+          await tx.agreements.putSignature(agreementSignature('ag', 3, 'b'));
+        });
+        await store.close();
+        const db = new Database(h.path);
+        db.exec(`DELETE FROM agreement_versions WHERE ${deleted}`);
+        db.close();
+        await assert.rejects(h.open(), refusal);
+      } finally {
+        await h.cleanup();
+      }
     }
   });
 

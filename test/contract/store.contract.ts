@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Store, StoreReader } from '../../src/app/ports/store.js';
+import { describeAgreementContract } from './agreements.contract.js';
 import { describeLogContract } from './log.contract.js';
 import { describeUnitOfWorkContract, type ContractContext } from './units-of-work.contract.js';
 import {
@@ -376,6 +377,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeLogContract(context);
+    describeAgreementContract(context);
     describeUnitOfWorkContract(context);
   });
 }

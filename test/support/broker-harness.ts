@@ -21,7 +21,7 @@ import { ephemeralTicketAuthority } from '../../src/adapters/crypto/ticket-autho
 import { cryptoIdSource } from '../../src/adapters/ids/crypto-id-source.js';
 import { createMemoryStore } from '../../src/adapters/storage/memory/memory-store.js';
 import { openSqliteStore } from '../../src/adapters/storage/sqlite/sqlite-store.js';
-import { directoryOf } from '../../src/config/parties.js';
+import { directoryOf, type PartiesDirectory } from '../../src/config/parties.js';
 import { importVerificationKey } from '../../src/config/verification-key.js';
 
 export const SC = 'utm.strategic_coordination';
@@ -59,6 +59,8 @@ export interface TestBrokerOptions {
   readonly bodyLimitBytes?: number;
   /** Where the broker logs (default: silent). */
   readonly logger?: import('pino').Logger;
+  /** Parties whose own keys are trusted besides the test authority (agreements are signed with them). */
+  readonly parties?: PartiesDirectory;
 }
 
 let signerPromise: Promise<{ signer: TokenSigner; publicJwk: import('jose').JWK }> | undefined;
@@ -84,8 +86,9 @@ export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<T
   const { signer, publicJwk } = await testAuthority();
   const key = await importVerificationKey(publicJwk, 'EdDSA', 'test authority');
   if (typeof key === 'string') throw new Error(key);
-  const authenticator = createAuthenticator({ parties: directoryOf([]), authorityKeys: [key], audiences: [AUDIENCE] });
-  const ctx: BrokerContext = { store, clock, ids: cryptoIdSource, limits: { ...DEFAULT_LIMITS, ...options.limits }, commitments: cryptoCommitments };
+  const parties = options.parties ?? directoryOf([]);
+  const authenticator = createAuthenticator({ parties, authorityKeys: [key], audiences: [AUDIENCE] });
+  const ctx: BrokerContext = { store, clock, ids: cryptoIdSource, limits: { ...DEFAULT_LIMITS, ...options.limits }, commitments: cryptoCommitments, self: { manager: 'parley-broker', ussBaseUrl: () => 'http://localhost' } };
   const logSigner = ephemeralLogSigner('parley-test-log');
   const app = await buildServer({
     ctx,
@@ -95,6 +98,7 @@ export async function makeTestBroker(options: TestBrokerOptions = {}): Promise<T
     metrics: createMetricsRegistry(),
     logSigner,
     tickets: ephemeralTicketAuthority('parley-test-log'),
+    parties,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
   await app.ready();

@@ -12,6 +12,7 @@ import type { HttpDeps } from './http-deps.js';
 import { registerDeclarationRoutes } from './native/declaration-routes.js';
 import { registerLogRoutes } from './native/log-routes.js';
 import { registerReceiptRoutes } from './native/receipt-routes.js';
+import { registerAgreementRoutes } from './native/agreement-routes.js';
 import { registerMetrics } from './native/metrics.js';
 import { createHttpApp } from './http-app.js';
 
@@ -36,6 +37,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerLogRoutes(app, deps, deps.logSigner);
   registerDeclarationRoutes(app, deps, rules);
   registerReceiptRoutes(app, deps);
+  registerAgreementRoutes(app, deps);
   app.get('/v1/tickets/key', { schema: { summary: 'The public key that signs intersection tickets (any valid token)', tags: ['declarations'], security: [{ bearer: [] }] } }, async (request) => {
     await deps.authenticator.authenticate(request.headers.authorization, Date.now());
     return { issuer: deps.tickets.issuerName, kid: deps.tickets.kid, jwk: deps.tickets.publicJwk };

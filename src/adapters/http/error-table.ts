@@ -29,4 +29,5 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, HttpError>> = Object.freeze
   peer_refused: { status: 502, title: 'Peer agent refused' },
   broker_unavailable: { status: 503, title: 'Broker unavailable' },
   broker_refused: { status: 502, title: 'Broker refused' },
+  agreement_violation: { status: 400, title: 'Refused by an agreement' },
 });

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { BrokerContext } from '../../app/broker-context.js';
 import type { LogSigner } from '../../app/ports/log-signer.js';
 import type { TicketAuthority } from '../crypto/ticket-authority.js';
+import type { PartiesDirectory } from '../../config/parties.js';
 
 export interface Principal {
   readonly sub: string;
@@ -25,6 +26,8 @@ export interface HttpDeps {
   readonly logSigner: LogSigner;
   /** Signs intersection tickets in query answers. */
   readonly tickets: TicketAuthority;
+  /** The parties file: agreements are signed with these keys and name these parties. */
+  readonly parties: PartiesDirectory;
   /** Largest accepted request body (default 4 MiB: a 10,000-vertex polygon is ~0.6 MB). */
   readonly bodyLimitBytes?: number;
 }

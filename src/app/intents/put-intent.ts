@@ -14,6 +14,7 @@ import {
   type IntentState,
 } from '../../domain/intents/intent-state.js';
 import { findMissingOvns } from '../../domain/intents/key-check.js';
+import { describeRule, violates } from '../../domain/agreements/zone-rules.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import { checkWriteWindow } from '../check-extents.js';
 import { notifySubscribers, type SubscriberNotice } from '../notify-subscribers.js';
@@ -87,6 +88,7 @@ export async function putIntent(ctx: BrokerContext, caller: Caller, command: Put
     });
 
     if (requiresKey(command.state)) {
+      await checkZones(tx, caller, command.extents);
       await checkKey(tx, command, subscription?.notifyForConstraints === true);
     }
 
@@ -125,6 +127,21 @@ export async function putIntent(ctx: BrokerContext, caller: Caller, command: Put
     }, nowMs);
     return { intent, created: old === undefined, subscribers };
   });
+}
+
+/**
+ * 400 when the intent enters a zone an agreement in force forbids its manager (issue 5). Only
+ * planned and flying states are judged: an aircraft reporting itself off nominal must be heard.
+ */
+async function checkZones(tx: StoreTx, caller: Caller, extents: readonly Volume4D[]): Promise<void> {
+  const zones = await tx.agreements.zonesMeeting(extents);
+  const broken = zones.find((zone) => violates(zone, caller.id, extents));
+  if (broken === undefined) return;
+  throw new DomainError(
+    'agreement_violation',
+    `Refused by agreement ${broken.agreementId} "${broken.title}" (version ${broken.version}): ${describeRule(broken)}`,
+    { field: 'extents' },
+  );
 }
 
 /** 409 unless the key holds the OVN of every intersecting intent (and constraint, when processing them). */

@@ -19,7 +19,8 @@ export type ChangeKind =
   | 'availability.set'
   | 'report.create'
   | 'declaration.create' | 'declaration.delete'
-  | 'disclosure.receipt';
+  | 'disclosure.receipt'
+  | 'agreement.version' | 'agreement.signature' | 'agreement.status';
 
 /** Version of the entry content format (docs/api.md, "Log entries"). */
 export const ENTRY_FORMAT = 1;

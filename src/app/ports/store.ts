@@ -3,6 +3,8 @@
  * nothing, and no other unit of work sees its changes before it commits. Adapters: memory,
  * SQLite (embedded default); every adapter passes test/contract/store.contract.ts.
  */
+import type { AgreementRecord, AgreementSignature, AgreementVersion } from '../../domain/agreements/agreement.js';
+import type { Zone } from '../../domain/agreements/zone-rules.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../domain/ids.js';
 import type { IntentState } from '../../domain/intents/intent-state.js';
@@ -164,6 +166,25 @@ export interface DeclarationRepository extends DeclarationReader {
   delete(id: string): Promise<void>;
 }
 
+/** Agreements (issue 5): every version and valid signature, kept for ever. */
+export interface AgreementReader {
+  get(id: string): Promise<AgreementRecord | undefined>;
+  /** Every agreement, in the order first proposed. */
+  list(): Promise<AgreementRecord[]>;
+  /**
+   * The zones of agreements in force (their latest complete version does not withdraw them) any
+   * of whose volumes, cut to their effective window, meets any of `extents` in 2D, altitude and time.
+   */
+  zonesMeeting(extents: readonly Volume4D[]): Promise<Zone[]>;
+}
+
+export interface AgreementRepository extends AgreementReader {
+  /** Adds a version (its number is one more than the agreement's last, or 1 for a new agreement). */
+  putVersion(version: AgreementVersion): Promise<void>;
+  /** Adds a valid signature (at most one per party and version). */
+  putSignature(signature: AgreementSignature): Promise<void>;
+}
+
 /** What a log entry holds before it has a place in the log. */
 export interface LogEntryInput {
   /** What happened, e.g. "intent.create" (also inside `content`). */
@@ -217,6 +238,7 @@ export interface StoreReader {
   readonly subscriptions: SubscriptionReader;
   readonly availability: AvailabilityReader;
   readonly declarations: DeclarationReader;
+  readonly agreements: AgreementReader;
   readonly log: LogReader;
 }
 
@@ -227,6 +249,7 @@ export interface StoreTx {
   readonly availability: AvailabilityRepository;
   readonly reports: ReportRepository;
   readonly declarations: DeclarationRepository;
+  readonly agreements: AgreementRepository;
   readonly log: LogRepository;
 }
 

@@ -1,4 +1,6 @@
 import type {
+  AgreementReader,
+  AgreementRepository,
   AvailabilityReader,
   AvailabilityRecord,
   AvailabilityRepository,
@@ -27,6 +29,8 @@ import type {
   SubscriptionRepository,
   SubscriptionSearch,
 } from '../../../app/ports/store.js';
+import type { AgreementRecord, AgreementSignature, AgreementVersion } from '../../../domain/agreements/agreement.js';
+import type { Zone } from '../../../domain/agreements/zone-rules.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
 import { findInTable, findSubscriptions } from './search.js';
@@ -271,6 +275,51 @@ class DeclarationsTx extends DeclarationsView implements DeclarationRepository {
   }
 }
 
+class AgreementsView implements AgreementReader {
+  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
+
+  async get(id: string): Promise<AgreementRecord | undefined> {
+    assertOpen(this.scope);
+    return this.state.agreements.get(id);
+  }
+
+  async list(): Promise<AgreementRecord[]> {
+    assertOpen(this.scope);
+    return this.state.agreements.list();
+  }
+
+  async zonesMeeting(extents: readonly Volume4D[]): Promise<Zone[]> {
+    assertOpen(this.scope);
+    return this.state.agreements.zonesMeeting(extents);
+  }
+}
+
+class AgreementsTx extends AgreementsView implements AgreementRepository {
+  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
+    super(state, unit);
+  }
+
+  // The table refuses what would corrupt a history (a gap, a second signature); the use cases
+  // check first and explain. The proposal is kept as given: it is never re-read from the document.
+  async putVersion(version: AgreementVersion): Promise<void> {
+    const table = this.state.agreements;
+    this.unit.change(
+      () => table.putVersion(version),
+      (previous) => table.restore(version.agreementId, previous),
+      (p) => p.putAgreementVersion(version),
+    );
+  }
+
+  async putSignature(signature: AgreementSignature): Promise<void> {
+    const table = this.state.agreements;
+    this.unit.change(
+      () => table.putSignature(signature),
+      (previous) => table.restore(signature.agreementId, previous),
+      (p) => p.putAgreementSignature(signature),
+    );
+  }
+}
+
 class LogView implements LogReader {
   constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
 
@@ -339,6 +388,7 @@ export function createReader(state: InMemoryState, scope: Scope): StoreReader {
     subscriptions: new SubscriptionsView(state, scope),
     availability: new AvailabilityView(state, scope),
     declarations: new DeclarationsView(state, scope),
+    agreements: new AgreementsView(state, scope),
     log: new LogView(state, scope),
   };
 }
@@ -352,6 +402,7 @@ export function createTx(state: InMemoryState, unit: UnitOfWork): StoreTx {
     availability: new AvailabilityTx(state, unit),
     reports: new ReportsTx(state, unit),
     declarations: new DeclarationsTx(state, unit),
+    agreements: new AgreementsTx(state, unit),
     log: new LogTx(state, unit),
   };
 }

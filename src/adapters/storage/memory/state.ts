@@ -10,6 +10,7 @@ import { VolumeIndex } from '../../../domain/cells/volume-index.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
 import { sha256Hasher } from '../../crypto/sha256-hasher.js';
+import { AgreementTable } from './agreement-table.js';
 import { LogState, type EntrySource } from './log-state.js';
 import { packRecord, packedExtents } from './packed-extents.js';
 import { sameVolumes } from './same-volumes.js';
@@ -90,6 +91,8 @@ export class InMemoryState {
   readonly reports = new Map<ReportId, ReportRecord>();
   /** Planning declarations live minutes and are not persisted: the log keeps each one. */
   readonly declarations = new IndexedTable<string, DeclarationRecord>();
+  /** Every agreement version and signature, and the zones in force. */
+  readonly agreements = new AgreementTable();
   readonly log: LogState;
   readonly #intentsBySubscription = new Map<SubscriptionId, Set<IntentId>>();
 

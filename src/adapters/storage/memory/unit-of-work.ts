@@ -7,6 +7,7 @@ import type {
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
+import type { AgreementSignature, AgreementVersion } from '../../../domain/agreements/agreement.js';
 
 /**
  * Where a durable store writes each change, synchronously, inside the open transaction.
@@ -22,6 +23,9 @@ export interface Persistence {
   deleteSubscription(previous: SubscriptionRecord): void;
   putAvailability(record: AvailabilityRecord): void;
   putReport(record: ReportRecord): void;
+  /** Agreements only grow: a version or signature is inserted, never replaced. */
+  putAgreementVersion(version: AgreementVersion): void;
+  putAgreementSignature(signature: AgreementSignature): void;
   appendLogEntry(entry: LogEntry): void;
   putCheckpoint(checkpoint: CheckpointRecord): void;
 }

@@ -146,6 +146,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Version 4: agreements, kept for ever. A version's proposal is not stored: it is read back
+    // from its document (the bytes the parties signed). Rows are only ever inserted, so rowid
+    // order is the order they were added in: agreements by the rowid of their version 1.
+    version: 4,
+    sql: `
+      CREATE TABLE agreement_versions (
+        agreement_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        document TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        proposer TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (agreement_id, version)
+      );
+      CREATE TABLE agreement_signatures (
+        agreement_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        party TEXT NOT NULL,
+        jws TEXT NOT NULL,
+        signed_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (agreement_id, version, party)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

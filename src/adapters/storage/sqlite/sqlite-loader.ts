@@ -14,9 +14,17 @@ import {
   type Row,
 } from './row-codecs.js';
 import { setRow } from './row-ids.js';
+import {
+  AGREEMENT_SIGNATURE_COLUMNS,
+  AGREEMENT_VERSION_COLUMNS,
+  agreementSignatureFromRow,
+  agreementVersionFromRow,
+  type AgreementDocumentReader,
+} from './agreement-rows.js';
 
-function rows(db: Database.Database, table: string, columns: readonly string[]): IterableIterator<Row> {
-  return db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw(true).iterate() as IterableIterator<Row>;
+function rows(db: Database.Database, table: string, columns: readonly string[], orderBy?: string): IterableIterator<Row> {
+  const order = orderBy === undefined ? '' : ` ORDER BY ${orderBy}`;
+  return db.prepare(`SELECT ${columns.join(', ')} FROM ${table}${order}`).raw(true).iterate() as IterableIterator<Row>;
 }
 
 /** Rows of a table found by rowid: the columns, then `row` (read by withRow). */
@@ -34,15 +42,26 @@ function withRow<R extends { readonly id: string }>(record: R, row: Row, loaded:
 /** How often a long load reports progress, in intent rows. */
 const PROGRESS_EVERY = 100_000;
 
-/**
- * Reads every row into `state` (which must be empty); returns how many of each were loaded.
- * `onProgress(loaded, total)` is called every 100,000 intents (a million take ~20 s).
- */
-export function loadState(
-  db: Database.Database,
-  state: InMemoryState,
-  onProgress?: (loaded: number, total: number) => void,
-): { intents: number; constraints: number; subscriptions: number; availability: number; reports: number; logEntries: number } {
+export interface LoadOptions {
+  /** Called every 100,000 intents (a million take ~20 s). */
+  readonly onProgress?: ((loaded: number, total: number) => void) | undefined;
+  /** Reads a version's proposal from its document; required once the file holds agreements. */
+  readonly readAgreementDocument?: AgreementDocumentReader | undefined;
+}
+
+export interface LoadCounts {
+  readonly intents: number;
+  readonly constraints: number;
+  readonly subscriptions: number;
+  readonly availability: number;
+  readonly reports: number;
+  readonly logEntries: number;
+  readonly agreements: number;
+}
+
+/** Reads every row into `state` (which must be empty); returns how many of each were loaded. */
+export function loadState(db: Database.Database, state: InMemoryState, options: LoadOptions = {}): LoadCounts {
+  const { onProgress, readAgreementDocument } = options;
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
     const { subscriptions, constraints, intents } = state;
@@ -71,6 +90,7 @@ export function loadState(
       state.log.load(row[1] as Buffer);
     }
     for (const row of rows(db, 'reports', REPORT_COLUMNS)) state.putReport(reportFromRow(row));
+    loadAgreements(db, state, readAgreementDocument);
     return {
       intents: state.intents.byId.size,
       constraints: state.constraints.byId.size,
@@ -78,6 +98,38 @@ export function loadState(
       availability: state.availability.size,
       reports: state.reports.size,
       logEntries: state.log.size,
+      agreements: state.agreements.size,
     };
   }).deferred();
+}
+
+/**
+ * Versions, then signatures, each in the order they were added (rowid: rows are only ever
+ * inserted), through the same checks as a unit of work: a file whose history has a gap or a
+ * repeated signature is refused. The table recomputes the zones in force as it goes.
+ */
+function loadAgreements(db: Database.Database, state: InMemoryState, readDocument: AgreementDocumentReader | undefined): void {
+  const table = state.agreements;
+  const refuse = (error: unknown): Error =>
+    new Error(`Cannot open ${db.name}: its agreements do not load (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  for (const row of rows(db, 'agreement_versions', AGREEMENT_VERSION_COLUMNS, 'rowid')) {
+    if (readDocument === undefined) {
+      throw new Error(
+        `Cannot open ${db.name}: it holds agreements, and reading their versions needs the agreement document reader; ` +
+          'pass readAgreementDocument to openSqliteStore()',
+      );
+    }
+    try {
+      table.putVersion(agreementVersionFromRow(row, readDocument));
+    } catch (error) {
+      throw refuse(error);
+    }
+  }
+  for (const row of rows(db, 'agreement_signatures', AGREEMENT_SIGNATURE_COLUMNS, 'rowid')) {
+    try {
+      table.putSignature(agreementSignatureFromRow(row));
+    } catch (error) {
+      throw refuse(error);
+    }
+  }
 }

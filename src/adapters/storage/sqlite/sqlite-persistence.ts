@@ -8,6 +8,7 @@ import type {
   ReportRecord,
   SubscriptionRecord,
 } from '../../../app/ports/store.js';
+import type { AgreementSignature, AgreementVersion } from '../../../domain/agreements/agreement.js';
 import type { Persistence } from '../memory/unit-of-work.js';
 import type { Committer } from '../memory/unit-queue.js';
 import type { WalSyncer } from './wal-syncer.js';
@@ -25,10 +26,21 @@ import {
   type Row,
 } from './row-codecs.js';
 import { LOG_ENTRY_COLUMNS, logEntryToRow } from './log-rows.js';
+import {
+  AGREEMENT_SIGNATURE_COLUMNS,
+  AGREEMENT_VERSION_COLUMNS,
+  agreementSignatureToRow,
+  agreementVersionToRow,
+} from './agreement-rows.js';
 import { rowOf, setRow } from './row-ids.js';
 
 function upsert(db: Database.Database, table: string, columns: readonly string[]): Database.Statement {
   return db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+}
+
+/** A plain INSERT: a row that is already there is an error, never silently replaced. */
+function insert(db: Database.Database, table: string, columns: readonly string[]): Database.Statement {
+  return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
 }
 
 /** Rows of a table without an id index, found by the rowid memory keeps with each record (row-ids.ts). */
@@ -73,6 +85,8 @@ export class SqlitePersistence implements Persistence {
   readonly #putReport: Database.Statement;
   readonly #appendLogEntry: Database.Statement;
   readonly #putCheckpoint: Database.Statement;
+  readonly #putAgreementVersion: Database.Statement;
+  readonly #putAgreementSignature: Database.Statement;
 
   constructor(db: Database.Database) {
     this.#intents = new RowTable(db, 'intents', INTENT_COLUMNS, intentToRow);
@@ -82,6 +96,8 @@ export class SqlitePersistence implements Persistence {
     this.#putReport = upsert(db, 'reports', REPORT_COLUMNS);
     this.#appendLogEntry = db.prepare(`INSERT INTO log_entries (${LOG_ENTRY_COLUMNS.join(', ')}) VALUES (${LOG_ENTRY_COLUMNS.map(() => '?').join(', ')})`);
     this.#putCheckpoint = db.prepare('INSERT OR REPLACE INTO log_checkpoints (size, note, signed_at_ms) VALUES (?, ?, ?)');
+    this.#putAgreementVersion = insert(db, 'agreement_versions', AGREEMENT_VERSION_COLUMNS);
+    this.#putAgreementSignature = insert(db, 'agreement_signatures', AGREEMENT_SIGNATURE_COLUMNS);
   }
 
   appendLogEntry(entry: LogEntry): void {
@@ -122,6 +138,14 @@ export class SqlitePersistence implements Persistence {
 
   putReport(record: ReportRecord): void {
     this.#putReport.run(reportToRow(record));
+  }
+
+  putAgreementVersion(version: AgreementVersion): void {
+    this.#putAgreementVersion.run(agreementVersionToRow(version));
+  }
+
+  putAgreementSignature(signature: AgreementSignature): void {
+    this.#putAgreementSignature.run(agreementSignatureToRow(signature));
   }
 }
 

@@ -15,6 +15,7 @@ import { sqliteEntrySource } from './log-rows.js';
 import { loadState } from './sqlite-loader.js';
 import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
 import { WalSyncer } from './wal-syncer.js';
+import type { AgreementDocumentReader } from './agreement-rows.js';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -29,6 +30,11 @@ export interface SqliteStoreOptions {
   readonly logger?: Logger;
   /** Most units committed by one transaction (default 512). */
   readonly maxBatch?: number;
+  /**
+   * Reads an agreement version's proposal back from its canonical document (only the document
+   * is stored). Required to open a file that holds agreements; the open fails without it.
+   */
+  readonly readAgreementDocument?: AgreementDocumentReader;
 }
 
 export interface SqliteStoreStats {
@@ -84,7 +90,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma('wal_autocheckpoint = 0');
     migrated = migrate(db, Date.now());
     state = new InMemoryState(sqliteEntrySource(db));
-    loaded = loadState(db, state, (n, total) => log?.info({ intents: n, of: total }, 'store.loading'));
+    loaded = loadState(db, state, {
+      onProgress: (n, total) => log?.info({ intents: n, of: total }, 'store.loading'),
+      readAgreementDocument: options.readAgreementDocument,
+    });
     // From here FULL durability comes from the WalSyncer's fdatasync after COMMIT, off the event loop.
     if (synchronous === 'FULL') db.pragma('synchronous = OFF');
   } catch (error) {
