@@ -36,6 +36,9 @@ export interface BrokerClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** How the broker's refusal under an agreement begins (app/intents/put-intent.ts). */
+const AGREEMENT_REFUSAL = 'Refused by agreement ';
+
 /** Every broker call carries these scopes: planning, off-nominal states (SCD0100), and our constraints. */
 const BROKER_SCOPE = `${SCOPE.strategicCoordination} ${SCOPE.conformanceMonitoring} ${SCOPE.constraintManagement}`;
 
@@ -58,7 +61,14 @@ export function brokerClient(options: BrokerClientOptions): BrokerPort {
   }
 
   function unexpected(what: string, result: CallResult): DomainError {
-    if (result.status === 400) return new DomainError('invalid_input', `The broker refused ${what}${describe(result.body)}`);
+    if (result.status === 400) {
+      // An agreement in force forbids it (the broker's F3548 answer says so in its message): the
+      // operator should read that, not a generic input error. Problem+json answers keep their field.
+      const message = messageOf(result.body) ?? '';
+      const code = message.startsWith(AGREEMENT_REFUSAL) ? 'agreement_violation' : 'invalid_input';
+      const field = (result.body as { field?: unknown } | undefined)?.field;
+      return new DomainError(code, `The broker refused ${what}${describe(result.body)}`, typeof field === 'string' ? { field } : {});
+    }
     if (result.status === 401 || result.status === 403) {
       return new DomainError('broker_refused', `The broker refused ${what}: ${result.status}${describe(result.body)} (is this agent's party in the broker's parties file, with this key?)`);
     }
