@@ -45,7 +45,7 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
     synchronous: config.synchronous,
     logger,
     // Agreement versions are stored as their signed documents; their terms are read back from them.
-    readAgreementDocument: (document) => readDocument(document, { maxAreaKm2: config.limits.maxAreaKm2 }).proposal,
+    readAgreementDocument: (document) => readDocument(document, { maxAreaKm2: Number.POSITIVE_INFINITY }).proposal,
   });
   logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
 

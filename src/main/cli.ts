@@ -1,5 +1,6 @@
 /** The `parley` command: one sub-command per role or tool. */
 import { Command } from 'commander';
+import { agreementCommand } from '../adapters/cli/agreement-command.js';
 import { AuditFailed, auditCommand } from '../adapters/cli/audit-command.js';
 import { keygenCommand } from '../adapters/cli/keygen-command.js';
 import { tokenCommand } from '../adapters/cli/token-command.js';
@@ -25,6 +26,7 @@ function brokerCommand(): Command {
     )
     .option('--audience <hosts>', 'comma-separated accepted token audiences (default localhost,127.0.0.1)')
     .option('--allow-http-base-urls', 'accept http:// uss_base_url values (tests and local demos only)')
+    .option('--public-url <url>', 'where clients reach this broker: the uss_base_url of the zones it publishes (default its listening URL)')
     .action(async (options) => {
       const config = resolveBrokerConfig(options, process.env);
       const broker = await startBroker(config);
@@ -74,7 +76,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     .addCommand(startCommand())
     .addCommand(keygenCommand())
     .addCommand(tokenCommand())
-    .addCommand(auditCommand());
+    .addCommand(auditCommand())
+    .addCommand(agreementCommand());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -91,10 +91,12 @@ describe('agreements: signatures and quorum', () => {
 
     const withdrawal = await a.version('red', id, 4, 'withdraw', { ...moved, required_signers: ['blue'] });
     assert.equal(withdrawal.status, 201, withdrawal.text);
+    assert.equal((await a.sign('red', id, 3)).status, 409, 'version 3 is superseded by version 4');
     assert.equal(wire(withdrawal).state, 'effective', 'not withdrawn before blue signs');
     assert.equal((await a.sign('blue', id, 4)).status, 201);
     const after = wire(await a.get(id));
     assert.equal(after.state, 'withdrawn');
+    assert.equal((await a.version('blue', id, 5, 'amend', moved)).status, 409, 'a withdrawn agreement is final');
     assert.deepEqual(after.versions.map((v) => [v.version, v.action, v.proposer, v.complete]), [
       [1, 'propose', 'blue', true],
       [2, 'amend', 'blue', true],
@@ -183,6 +185,7 @@ describe('agreements: proposals that cannot be', () => {
     ['an expired window', { effective: { from: new Date(T0 - 48 * HOUR).toISOString(), to: new Date(T0 - 24 * HOUR).toISOString() } }, /proposal\.effective\.to: has passed/],
     ['a window ending before it starts', { effective: { from: new Date(T0 + HOUR).toISOString(), to: new Date(T0).toISOString() } }, /proposal\.effective\.to: must be after from/],
     ['an unknown field', { colour: 'red' }, /proposal\.colour/],
+    ['a second spelling of the terms (signers unsorted)', { required_signers: ['red', 'blue'] }, /proposal: is not in normal form/],
   ];
   for (const [name, change, message] of bad) {
     it(`refuses ${name} with a 400 naming the field, and keeps nothing`, async (t) => {

@@ -2,9 +2,9 @@
  * An agreement version as the bytes everyone signs: the RFC 8785 canonical JSON of
  * {"agreement_id", "version", "action", "proposal": {"kind", "title", "volumes": [F3548
  * Volume4D], "applies_to": [party], "required_signers": [party], "effective": {"from", "to"}}}.
- * Reading one checks that it is canonical (so the bytes are the document, with no second
- * spelling) and that every field keeps its rule, naming the field; the broker and the CLI share
- * this code, so both read and write the same bytes.
+ * Reading one checks that it is canonical and its terms in normal form (so the bytes are the
+ * document, with no second spelling) and that every field keeps its rule, naming the field; the
+ * broker and the CLI share this code, so both read and write the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { VERSION_ACTIONS, ZONE_KINDS, type Proposal, type VersionAction, type ZoneKind } from '../../domain/agreements/agreement.js';
@@ -67,6 +67,11 @@ export function readDocument(text: string, rules: DocumentRules): AgreementDocum
   if (!VERSION_ACTIONS.includes(action as VersionAction)) throw invalidInput('action', `must be one of ${VERSION_ACTIONS.join(', ')}`);
   if ((version === 1) !== (action === 'propose')) throw invalidInput('action', 'version 1 proposes; later versions amend or withdraw');
   const { proposal } = readProposal(o['proposal'], 'proposal', rules);
+  // One spelling of the terms: the normal form, or two documents could say the same thing
+  // (and a withdrawal, which repeats the terms, could never match them).
+  if (canonicalJson(normalProposal(proposal)) !== canonicalJson(o['proposal'])) {
+    throw invalidInput('proposal', 'is not in normal form: volumes as F3548 Volume4D without closing vertices, party lists sorted, times as YYYY-MM-DDTHH:MM:SS.sssZ (parley agreement writes it so)');
+  }
   return { agreementId, version: version as number, action: action as VersionAction, proposal, text, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
 }
 

@@ -6,7 +6,7 @@
  * same unit of work, with its constraint reference (publish-zone.ts).
  */
 import type { AgreementRecord, AgreementVersion, Proposal, VersionAction } from '../../domain/agreements/agreement.js';
-import { quorumOf, statusOf, type AgreementStatus } from '../../domain/agreements/quorum.js';
+import { quorumOf, statusOf, stewardsOf, type AgreementStatus } from '../../domain/agreements/quorum.js';
 import { DomainError, invalidInput } from '../../domain/errors.js';
 import type { PartyId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
@@ -38,10 +38,14 @@ export async function submitVersion(
   const { document, jws } = submission;
   const nowMs = ctx.clock.nowMs();
   const { proposal } = document;
-  checkParties(proposal.requiredSigners, 'proposal.required_signers', parties);
-  checkParties(proposal.appliesTo, 'proposal.applies_to', parties);
-  if (document.action !== 'withdraw' && proposal.effective.toMs <= nowMs) {
-    throw invalidInput('proposal.effective.to', `has passed (${new Date(proposal.effective.toMs).toISOString()}): the zone would never bind`);
+  // A withdrawal repeats terms already accepted: a party since gone, or a window since passed,
+  // must not make them impossible to withdraw.
+  if (document.action !== 'withdraw') {
+    checkParties(proposal.requiredSigners, 'proposal.required_signers', parties);
+    checkParties(proposal.appliesTo, 'proposal.applies_to', parties);
+    if (proposal.effective.toMs <= nowMs) {
+      throw invalidInput('proposal.effective.to', `has passed (${new Date(proposal.effective.toMs).toISOString()}): the zone would never bind`);
+    }
   }
   return ctx.store.transact(async (tx) => {
     const existing = await tx.agreements.get(document.agreementId);
@@ -54,8 +58,12 @@ export async function submitVersion(
       if (document.version !== last.version + 1) {
         throw new DomainError('version_mismatch', `Agreement ${document.agreementId} is at version ${last.version}: the next is ${last.version + 1}, not ${document.version}`, { field: 'version' });
       }
-      if (!quorumOf(existing, last.version).includes(caller.id)) {
-        throw new DomainError('not_manager', `Only a party whose signature the agreement needs (${quorumOf(existing, last.version).join(', ')}) may amend or withdraw it`);
+      if (statusOf(existing).state === 'withdrawn') {
+        throw new DomainError('version_mismatch', `Agreement ${document.agreementId} is withdrawn; propose a new agreement instead`);
+      }
+      const stewards = stewardsOf(existing);
+      if (!stewards.includes(caller.id)) {
+        throw new DomainError('not_manager', `Only a party whose signature the agreement needs (${stewards.join(', ')}) may amend or withdraw it`);
       }
       if (document.action === 'withdraw' && !sameTerms(document.proposal, last.proposal)) {
         throw invalidInput('proposal', `a withdrawal repeats the terms it withdraws: those of version ${last.version}`);
@@ -98,6 +106,10 @@ export async function signVersion(
     if (existing === undefined) throw new DomainError('not_found', `No agreement ${signature.agreementId}`);
     const version = existing.versions.find((v) => v.version === signature.version);
     if (version === undefined) throw new DomainError('not_found', `Agreement ${signature.agreementId} has no version ${signature.version}`);
+    const latest = existing.versions.at(-1) as AgreementVersion;
+    if (version.version !== latest.version) {
+      throw new DomainError('version_mismatch', `Version ${version.version} of agreement ${signature.agreementId} is superseded by version ${latest.version}: sign that one`, { field: 'version' });
+    }
     if (signature.text !== version.document) {
       throw invalidInput('signature', `signs other bytes than the document of version ${version.version} (sha256 ${version.sha256})`);
     }

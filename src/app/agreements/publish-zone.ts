@@ -20,18 +20,18 @@ const MAX_ALTITUDE_M = 100_000;
 export async function publishZone(ctx: BrokerContext, tx: StoreTx, agreementId: string, after: AgreementStatus, nowMs: number): Promise<void> {
   const id = agreementId as ConstraintId;
   const old = await tx.constraints.get(id);
-  if (after.state !== 'effective' || after.proposal === undefined) {
+  const extents: Volume4D[] = after.proposal === undefined ? [] : boundVolumes(after.proposal).map((v) => ({
+    ...v,
+    altitudeLowerM: Math.max(v.altitudeLowerM, MIN_ALTITUDE_M),
+    altitudeUpperM: Math.min(v.altitudeUpperM, MAX_ALTITUDE_M),
+  }));
+  // Withdrawn, or terms with no volume inside their window: nothing to publish any more.
+  if (after.state !== 'effective' || extents.length === 0) {
     if (old === undefined) return;
     await tx.constraints.delete(id);
     await notifySubscribers(tx, old.extents, { kind: 'constraints', nowMs });
     return;
   }
-  const extents: Volume4D[] = boundVolumes(after.proposal).map((v) => ({
-    ...v,
-    altitudeLowerM: Math.max(v.altitudeLowerM, MIN_ALTITUDE_M),
-    altitudeUpperM: Math.min(v.altitudeUpperM, MAX_ALTITUDE_M),
-  }));
-  if (extents.length === 0) return;
   const { startMs, endMs } = timeBounds(extents);
   await tx.constraints.put({
     id,

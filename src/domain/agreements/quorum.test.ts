@@ -21,12 +21,18 @@ function record(versions: Array<{ action: VersionAction; required: string[] }>, 
 }
 
 describe('quorum and status', () => {
-  it('a version binds only with a signature of every party any version up to it required', () => {
-    const r = record([{ action: 'propose', required: ['a', 'b'] }, { action: 'amend', required: ['a'] }], [[1, 'a'], [2, 'a'], [2, 'c']]);
+  it('a version binds only with every signature its terms and the terms in force before it need', () => {
+    // Version 1 is in force (a and b signed); version 2 drops b, so it needs b too; c does not count.
+    const r = record([{ action: 'propose', required: ['a', 'b'] }, { action: 'amend', required: ['a'] }], [[1, 'a'], [1, 'b'], [2, 'a'], [2, 'c']]);
     assert.deepEqual(quorumOf(r, 1), ['a', 'b']);
     assert.deepEqual(quorumOf(r, 2), ['a', 'b'], 'dropping b needs b');
     assert.equal(isComplete(r, 2), false, "c's signature does not count");
-    assert.deepEqual(statusOf(r), { state: 'proposed', version: undefined, proposal: undefined });
+    assert.equal(statusOf(r).version, 1);
+    // Before anything binds, a version that never completed adds nobody to the next one.
+    const pending = record([{ action: 'propose', required: ['a', 'b', 'd'] }, { action: 'amend', required: ['a'] }], [[1, 'a'], [2, 'a']]);
+    assert.deepEqual(quorumOf(pending, 2), ['a']);
+    assert.equal(statusOf(pending).version, 2);
+    assert.deepEqual(statusOf(record([{ action: 'propose', required: ['a', 'b'] }], [[1, 'a']])), { state: 'proposed', version: undefined, proposal: undefined });
   });
 
   it('the latest complete version stands: an amendment takes over, a withdrawal ends it', () => {
@@ -49,12 +55,17 @@ describe('quorum and status', () => {
         const versions = h.map((v, i) => ({ action: (i === 0 ? 'propose' : v.withdraw ? 'withdraw' : 'amend') as VersionAction, required: v.required }));
         const unique = [...new Map(sigs.filter(([v]) => v <= versions.length).map((s) => [`${s[0]}/${s[1]}`, s])).values()];
         const r = record(versions, unique);
-        // Oracle: version n binds iff every party named as required by versions 1..n signed n.
+        // Oracle: version n binds iff every party it requires, and every party the version in
+        // force before it needed, signed n.
         let latest = 0;
+        let inForce: string[] = [];
         for (let n = 1; n <= versions.length; n++) {
-          const needed = new Set(versions.slice(0, n).flatMap((v) => v.required));
+          const needed = new Set([...versions[n - 1]!.required, ...inForce]);
           const signed = new Set(unique.filter(([v]) => v === n).map(([, p]) => p));
-          if ([...needed].every((p) => signed.has(p))) latest = n;
+          if ([...needed].every((p) => signed.has(p))) {
+            latest = n;
+            inForce = [...needed];
+          }
         }
         const status = statusOf(r);
         if (latest === 0) assert.equal(status.state, 'proposed');

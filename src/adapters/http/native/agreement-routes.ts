@@ -24,7 +24,10 @@ import type { HttpDeps } from '../http-deps.js';
 
 export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { ctx, parties } = deps;
-  const rules = { maxAreaKm2: ctx.limits.maxAreaKm2 };
+  // Documents already on record are read without the area limit: lowering it later must not
+  // make their versions impossible to sign or withdraw. New terms are held to it.
+  const anyArea = { maxAreaKm2: Number.POSITIVE_INFINITY };
+  const newTerms = { maxAreaKm2: ctx.limits.maxAreaKm2 };
   const schema = (summary: string) => ({ schema: { summary, tags: ['agreements'], security: [{ bearer: [] }] } });
 
   /** The caller, and the document its JWS signs (checked against the caller's own keys). */
@@ -35,7 +38,7 @@ export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): v
     const jws = readString(readObject(request.body, 'body')['signature'], 'signature', { min: 1, max: 1024 * 1024 });
     const verified = await verifyDocumentSignature(jws, party.keys);
     if ('problem' in verified) throw invalidInput('signature', `${verified.problem} (${party.id})`);
-    return { caller: { id: principal.sub as PartyId, scopes: principal.scopes }, jws, document: readDocument(verified.text, rules) };
+    return { caller: { id: principal.sub as PartyId, scopes: principal.scopes }, jws, document: readDocument(verified.text, anyArea) };
   };
   const reader = async (request: FastifyRequest) => {
     const principal = await deps.authenticator.authenticate(request.headers.authorization, Date.now());
@@ -45,6 +48,7 @@ export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): v
 
   app.post('/v1/agreements', schema('Propose an agreement, or amend or withdraw one: a new version, signed by you'), async (request, reply) => {
     const { caller, jws, document } = await signed(request);
+    if (document.action !== 'withdraw') readDocument(document.text, newTerms);
     const record = await submitVersion(ctx, caller, { has: (id) => parties.get(id) !== undefined }, { document, jws });
     request.log.info({ sub: caller.id, id: record.id, version: document.version, action: document.action }, 'agreement.version');
     return reply.code(201).header('location', `/v1/agreements/${record.id}`).send(agreementToWire(record, ctx.clock.nowMs()));
