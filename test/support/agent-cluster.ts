@@ -15,6 +15,7 @@ import { resolveAgentConfig } from '../../src/config/agent-config.js';
 import { resolveBrokerConfig } from '../../src/config/broker-config.js';
 import { startAgent, type RunningAgent } from '../../src/main/agent.js';
 import { startBroker, type RunningBroker } from '../../src/main/broker.js';
+import { call, type Answer } from './processes.js';
 import type { WireVolume4D } from './wire.js';
 
 export const SC = 'utm.strategic_coordination';
@@ -33,11 +34,7 @@ export interface AgentOptions {
   readonly ticketless?: 'deny' | 'reference';
 }
 
-export interface Answer {
-  readonly status: number;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read what they assert
-  readonly text: string;
-}
+export type { Answer };
 
 export interface Cluster {
   readonly dir: string;
@@ -92,22 +89,6 @@ export async function startCluster(t: TestContext, partyIds: readonly string[], 
   const tokenFor = (party: string, url: string, scope: string) =>
     (parties[party] as ClusterParty).sign({ sub: party, aud: new URL(url).hostname, scope }, { nowMs: Date.now() });
 
-  async function request(url: string, method: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    const response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed, text };
-  }
-
   const cluster: Cluster = {
     dir,
     broker,
@@ -142,10 +123,10 @@ export async function startCluster(t: TestContext, partyIds: readonly string[], 
     async operator(party, method, path, body) {
       const agent = running[party];
       if (agent === undefined) throw new Error(`no agent for ${party}`);
-      return request(`${agent.url}${path}`, method, await tokenFor(party, agent.url, ''), body);
+      return call(`${agent.url}${path}`, method, await tokenFor(party, agent.url, ''), body);
     },
     async as(party, url, init = {}) {
-      return request(url, init.method ?? 'GET', await tokenFor(party, url, init.scope ?? SC), init.body, init.headers);
+      return call(url, init.method ?? 'GET', await tokenFor(party, url, init.scope ?? SC), init.body, init.headers);
     },
   };
   for (const [party, options] of Object.entries(agents)) await cluster.startAgent(party, options);
