@@ -13,7 +13,7 @@ import { buildServer } from '../adapters/http/build-server.js';
 import { createMetricsRegistry } from '../adapters/http/native/metrics.js';
 import { cryptoCommitments } from '../adapters/crypto/commitments.js';
 import { BROKER_FILES } from '../adapters/broker-files.js';
-import { readDocument } from '../adapters/agreements/agreement-document.js';
+import { agreementStoreChecks } from '../adapters/agreements/agreement-store-checks.js';
 import { loadOrCreateLogKey } from '../adapters/crypto/log-key-file.js';
 import { loadOrCreateTicketAuthority } from '../adapters/crypto/ticket-authority.js';
 import { cryptoIdSource } from '../adapters/ids/crypto-id-source.js';
@@ -44,8 +44,8 @@ export async function startBroker(config: BrokerConfig, options: { logger?: Logg
     path: join(config.dataDir, BROKER_FILES.database),
     synchronous: config.synchronous,
     logger,
-    // Agreement versions are stored as their signed documents; their terms are read back from them.
-    readAgreementDocument: (document) => readDocument(document, { maxAreaKm2: Number.POSITIVE_INFINITY }).proposal,
+    // Agreement versions are stored as their signed documents: terms read back, signatures checked.
+    ...agreementStoreChecks(parties),
   });
   logger.info({ ms: Date.now() - started, ...store.stats() }, 'store.opened');
 

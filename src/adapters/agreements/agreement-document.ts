@@ -19,6 +19,8 @@ export const MAX_ZONE_VOLUMES = 64;
 export const MAX_ZONE_VERTICES = 1_000;
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_PARTIES = 64;
+/** Largest document (UTF-8 bytes): room for about 20,000 vertices in all. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 const PARTY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AgreementDocument {
@@ -44,6 +46,7 @@ export function writeDocument(agreementId: string, version: number, action: Vers
 
 /** Reads and checks a document's text; throws invalid_input naming the field and the rule. */
 export function readDocument(text: string, rules: DocumentRules): AgreementDocument {
+  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) throw invalidInput('document', `must be at most ${MAX_DOCUMENT_BYTES} bytes (fewer or simpler volumes)`);
   let json: unknown;
   try {
     json = JSON.parse(text);

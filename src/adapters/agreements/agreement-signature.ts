@@ -4,12 +4,15 @@
  * header typ "parley-agreement+json" so no token can pass for one. Verifying yields the payload
  * text; the caller then checks it is the very document the version holds.
  */
+import { KeyObject, verify, type webcrypto } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, errors } from 'jose';
 import type { VerificationKey } from '../../config/verification-key.js';
 import type { SigningJwk } from '../cli/key-file.js';
+import { MAX_DOCUMENT_BYTES } from './agreement-document.js';
 
 export const AGREEMENT_SIGNATURE_TYP = 'parley-agreement+json';
-const MAX_JWS_LENGTH = 1024 * 1024;
+/** A JWS carries the document in base64url (4/3 of its bytes) besides header and signature. */
+export const MAX_JWS_LENGTH = Math.ceil((MAX_DOCUMENT_BYTES * 4) / 3) + 4096;
 
 export async function signDocument(text: string, key: SigningJwk): Promise<string> {
   return new CompactSign(new TextEncoder().encode(text))
@@ -42,4 +45,30 @@ export async function verifyDocumentSignature(jws: string, keys: readonly Verifi
     }
   }
   return { problem: 'is not signed by any key of the signing party' };
+}
+
+/**
+ * Whether `jws` is a signature of `text` by one of `keys`, checked synchronously (node:crypto),
+ * for the store's load: each stored signature is checked again against the parties' keys.
+ */
+export function signsText(jws: string, keys: readonly VerificationKey[], text: string): boolean {
+  const parts = jws.split('.');
+  if (parts.length !== 3) return false;
+  const [h, p, sig] = parts as [string, string, string];
+  let header: { alg?: unknown; typ?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: unknown; typ?: unknown };
+  } catch {
+    return false;
+  }
+  if (header.typ !== AGREEMENT_SIGNATURE_TYP || !Buffer.from(p, 'base64url').equals(Buffer.from(text, 'utf8'))) return false;
+  const data = Buffer.from(`${h}.${p}`, 'ascii');
+  const signature = Buffer.from(sig, 'base64url');
+  return keys.some((key) => {
+    if (key.alg !== header.alg) return false;
+    const keyObject = KeyObject.from(key.key as unknown as webcrypto.CryptoKey);
+    if (key.alg === 'EdDSA') return verify(null, data, keyObject, signature);
+    if (key.alg === 'ES256') return verify('sha256', data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature);
+    return verify('sha256', data, keyObject, signature);
+  });
 }

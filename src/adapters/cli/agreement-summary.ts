@@ -93,13 +93,17 @@ function latestTerms(a: AgreementWire): Record<string, unknown> | undefined {
   }
 }
 
-/** Where a volume is, in one line: `circle 500 m around 46.50000, 6.60000 (0.79 km²); 0 m to 120 m W84; any time`. */
+/**
+ * Where a volume is, in one line: `circle 500 m around 46.50000, 6.60000 (0.79 km²); 0 m to 120 m
+ * W84; any time`, or every vertex of a polygon: a signer must see where the zone lies, not only
+ * its size.
+ */
 function volumeText(v: Volume4D): string {
   const fp = v.footprint;
   const where =
     fp.kind === 'circle'
       ? `circle ${fp.radiusM} m around ${fp.center.lat.toFixed(5)}, ${fp.center.lng.toFixed(5)}`
-      : `polygon of ${fp.vertices.length} vertices from ${fp.vertices[0]?.lat.toFixed(5)}, ${fp.vertices[0]?.lng.toFixed(5)}`;
+      : `polygon of ${fp.vertices.length} vertices ${fp.vertices.map((p) => `(${p.lat.toFixed(5)}, ${p.lng.toFixed(5)})`).join(' ')}`;
   const metres = (m: number) => (Number.isFinite(m) ? `${m} m` : 'unbounded');
   const time = (ms: number) => (Number.isFinite(ms) ? iso(ms) : 'unbounded');
   const altitudes = Number.isFinite(v.altitudeLowerM) || Number.isFinite(v.altitudeUpperM) ? `${metres(v.altitudeLowerM)} to ${metres(v.altitudeUpperM)} W84` : 'any altitude';

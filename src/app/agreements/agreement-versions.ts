@@ -7,8 +7,9 @@
  */
 import type { AgreementRecord, AgreementVersion, Proposal, VersionAction } from '../../domain/agreements/agreement.js';
 import { quorumOf, statusOf, stewardsOf, type AgreementStatus } from '../../domain/agreements/quorum.js';
+import { boundVolumes } from '../../domain/agreements/zone-rules.js';
 import { DomainError, invalidInput } from '../../domain/errors.js';
-import type { PartyId } from '../../domain/ids.js';
+import type { ConstraintId, PartyId } from '../../domain/ids.js';
 import type { BrokerContext, Caller } from '../broker-context.js';
 import { recordChange } from '../log/record-change.js';
 import type { StoreTx } from '../ports/store.js';
@@ -46,12 +47,22 @@ export async function submitVersion(
     if (proposal.effective.toMs <= nowMs) {
       throw invalidInput('proposal.effective.to', `has passed (${new Date(proposal.effective.toMs).toISOString()}): the zone would never bind`);
     }
+    // A volume whose own times miss the effective window would only pretend to bind.
+    proposal.volumes.forEach((volume, i) => {
+      if (boundVolumes({ volumes: [volume], effective: proposal.effective }).length === 0) {
+        throw invalidInput(`proposal.volumes[${i}]`, 'its times lie outside the effective window: it would never bind');
+      }
+    });
   }
   return ctx.store.transact(async (tx) => {
     const existing = await tx.agreements.get(document.agreementId);
     const last = existing?.versions.at(-1);
     if (document.version === 1 && existing !== undefined) {
       throw new DomainError('already_exists', `Agreement ${document.agreementId} exists; amend or withdraw it with version ${(last?.version ?? 0) + 1}`);
+    }
+    // Its zone will be published under the same id: it must not be a USS's constraint.
+    if (document.version === 1 && (await tx.constraints.get(document.agreementId as ConstraintId)) !== undefined) {
+      throw new DomainError('already_exists', `${document.agreementId} is the id of a constraint; choose another id for the agreement`, { field: 'agreement_id' });
     }
     if (document.version > 1) {
       if (existing === undefined || last === undefined) throw new DomainError('not_found', `No agreement ${document.agreementId}`);

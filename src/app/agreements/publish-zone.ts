@@ -20,6 +20,10 @@ const MAX_ALTITUDE_M = 100_000;
 export async function publishZone(ctx: BrokerContext, tx: StoreTx, agreementId: string, after: AgreementStatus, nowMs: number): Promise<void> {
   const id = agreementId as ConstraintId;
   const old = await tx.constraints.get(id);
+  if (old !== undefined && old.manager !== ctx.self.manager) {
+    // Ids are checked when agreements and constraints are created; this is the last guard.
+    throw new Error(`Agreement ${agreementId} would overwrite a constraint of ${old.manager}`);
+  }
   const extents: Volume4D[] = after.proposal === undefined ? [] : boundVolumes(after.proposal).map((v) => ({
     ...v,
     altitudeLowerM: Math.max(v.altitudeLowerM, MIN_ALTITUDE_M),
@@ -36,7 +40,9 @@ export async function publishZone(ctx: BrokerContext, tx: StoreTx, agreementId: 
   await tx.constraints.put({
     id,
     manager: ctx.self.manager as never,
-    version: old === undefined ? 1 : old.version + 1,
+    // The version in force only grows, so the constraint's version never repeats, even after
+    // a time unpublished.
+    version: after.version ?? (old === undefined ? 1 : old.version + 1),
     ovn: ctx.ids.ovn(),
     extents,
     ussBaseUrl: ctx.self.ussBaseUrl(),

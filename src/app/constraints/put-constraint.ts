@@ -30,6 +30,10 @@ export async function putConstraint(
   return ctx.store.transact(async (tx) => {
     const old = await tx.constraints.get(command.id);
     if (command.currentOvn === undefined) {
+      // An agreement's zone is published under the agreement's id: that id is taken.
+      if (old === undefined && (await tx.agreements.get(command.id)) !== undefined) {
+        throw new DomainError('already_exists', `${command.id} is the id of an agreement; choose another id for the constraint`);
+      }
       if (old !== undefined) {
         throw new DomainError('already_exists', `Constraint ${command.id} already exists; update it at /${command.id}/{ovn}`);
       }

@@ -14,7 +14,7 @@ import { isComplete, quorumOf, statusOf } from '../../../domain/agreements/quoru
 import { DomainError, invalidInput } from '../../../domain/errors.js';
 import type { ConstraintId, PartyId } from '../../../domain/ids.js';
 import { normalProposal, readDocument } from '../../agreements/agreement-document.js';
-import { verifyDocumentSignature } from '../../agreements/agreement-signature.js';
+import { MAX_JWS_LENGTH, verifyDocumentSignature } from '../../agreements/agreement-signature.js';
 import { requireScopes } from '../auth.js';
 import { toWireVolume4D } from '../dss-v1/volume-wire.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
@@ -35,7 +35,7 @@ export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): v
     const principal = await deps.authenticator.authenticate(request.headers.authorization, Date.now());
     const party = parties.get(principal.sub);
     if (party === undefined) throw new DomainError('not_manager', `${principal.sub} is not a party of this broker: agreements are signed with the keys of the parties file`);
-    const jws = readString(readObject(request.body, 'body')['signature'], 'signature', { min: 1, max: 1024 * 1024 });
+    const jws = readString(readObject(request.body, 'body')['signature'], 'signature', { min: 1, max: MAX_JWS_LENGTH });
     const verified = await verifyDocumentSignature(jws, party.keys);
     if ('problem' in verified) throw invalidInput('signature', `${verified.problem} (${party.id})`);
     return { caller: { id: principal.sub as PartyId, scopes: principal.scopes }, jws, document: readDocument(verified.text, anyArea) };

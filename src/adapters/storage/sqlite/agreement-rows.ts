@@ -4,6 +4,8 @@ import type { Row } from './row-codecs.js';
 
 /** Reads the terms back from a version's canonical document (the adapter that writes documents owns it). */
 export type AgreementDocumentReader = (document: string) => Proposal;
+/** Checks a stored signature against the signer's keys; the problem, or undefined when it holds. */
+export type AgreementSignatureCheck = (signature: AgreementSignature, document: string) => string | undefined;
 
 export const AGREEMENT_VERSION_COLUMNS = [
   'agreement_id', 'version', 'action', 'document', 'sha256', 'proposer', 'created_at_ms',

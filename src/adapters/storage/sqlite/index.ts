@@ -5,4 +5,4 @@
  * restart restores the state exactly; it never serves a search from SQL (all rows live in memory).
  */
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions, type SqliteStoreStats } from './sqlite-store.js';
-export type { AgreementDocumentReader } from './agreement-rows.js';
+export type { AgreementDocumentReader, AgreementSignatureCheck } from './agreement-rows.js';

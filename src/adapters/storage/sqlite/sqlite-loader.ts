@@ -20,6 +20,7 @@ import {
   agreementSignatureFromRow,
   agreementVersionFromRow,
   type AgreementDocumentReader,
+  type AgreementSignatureCheck,
 } from './agreement-rows.js';
 
 function rows(db: Database.Database, table: string, columns: readonly string[], orderBy?: string): IterableIterator<Row> {
@@ -47,6 +48,8 @@ export interface LoadOptions {
   readonly onProgress?: ((loaded: number, total: number) => void) | undefined;
   /** Reads a version's proposal from its document; required once the file holds agreements. */
   readonly readAgreementDocument?: AgreementDocumentReader | undefined;
+  /** Checks each stored signature (the database is not trusted to hold only valid ones). */
+  readonly checkAgreementSignature?: AgreementSignatureCheck | undefined;
 }
 
 export interface LoadCounts {
@@ -61,7 +64,7 @@ export interface LoadCounts {
 
 /** Reads every row into `state` (which must be empty); returns how many of each were loaded. */
 export function loadState(db: Database.Database, state: InMemoryState, options: LoadOptions = {}): LoadCounts {
-  const { onProgress, readAgreementDocument } = options;
+  const { onProgress, readAgreementDocument, checkAgreementSignature } = options;
   // One read transaction: a consistent snapshot even if the file is shared with a reader.
   return db.transaction(() => {
     const { subscriptions, constraints, intents } = state;
@@ -90,7 +93,7 @@ export function loadState(db: Database.Database, state: InMemoryState, options: 
       state.log.load(row[1] as Buffer);
     }
     for (const row of rows(db, 'reports', REPORT_COLUMNS)) state.putReport(reportFromRow(row));
-    loadAgreements(db, state, readAgreementDocument);
+    loadAgreements(db, state, readAgreementDocument, checkAgreementSignature);
     return {
       intents: state.intents.byId.size,
       constraints: state.constraints.byId.size,
@@ -108,7 +111,12 @@ export function loadState(db: Database.Database, state: InMemoryState, options: 
  * inserted), through the same checks as a unit of work: a file whose history has a gap or a
  * repeated signature is refused. The table recomputes the zones in force as it goes.
  */
-function loadAgreements(db: Database.Database, state: InMemoryState, readDocument: AgreementDocumentReader | undefined): void {
+function loadAgreements(
+  db: Database.Database,
+  state: InMemoryState,
+  readDocument: AgreementDocumentReader | undefined,
+  checkSignature: AgreementSignatureCheck | undefined,
+): void {
   const table = state.agreements;
   const refuse = (error: unknown): Error =>
     new Error(`Cannot open ${db.name}: its agreements do not load (${error instanceof Error ? error.message : String(error)})`, { cause: error });
@@ -127,7 +135,13 @@ function loadAgreements(db: Database.Database, state: InMemoryState, readDocumen
   }
   for (const row of rows(db, 'agreement_signatures', AGREEMENT_SIGNATURE_COLUMNS, 'rowid')) {
     try {
-      table.putSignature(agreementSignatureFromRow(row));
+      const signature = agreementSignatureFromRow(row);
+      const version = table.get(signature.agreementId)?.versions.find((v) => v.version === signature.version);
+      const problem = version === undefined || checkSignature === undefined ? undefined : checkSignature(signature, version.document);
+      if (problem !== undefined) {
+        throw new Error(`the signature of ${signature.party} on version ${signature.version} of agreement ${signature.agreementId} ${problem}: the database was altered, or the party's key was removed from the parties file (keep retired keys there)`);
+      }
+      table.putSignature(signature);
     } catch (error) {
       throw refuse(error);
     }

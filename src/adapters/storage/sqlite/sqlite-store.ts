@@ -15,7 +15,7 @@ import { sqliteEntrySource } from './log-rows.js';
 import { loadState } from './sqlite-loader.js';
 import { SqliteCommitter, SqlitePersistence, isFatalSqliteError } from './sqlite-persistence.js';
 import { WalSyncer } from './wal-syncer.js';
-import type { AgreementDocumentReader } from './agreement-rows.js';
+import type { AgreementDocumentReader, AgreementSignatureCheck } from './agreement-rows.js';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -35,6 +35,8 @@ export interface SqliteStoreOptions {
    * is stored). Required to open a file that holds agreements; the open fails without it.
    */
   readonly readAgreementDocument?: AgreementDocumentReader;
+  /** Checks each stored agreement signature at load; a failing one refuses the open. */
+  readonly checkAgreementSignature?: AgreementSignatureCheck;
 }
 
 export interface SqliteStoreStats {
@@ -93,6 +95,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     loaded = loadState(db, state, {
       onProgress: (n, total) => log?.info({ intents: n, of: total }, 'store.loading'),
       readAgreementDocument: options.readAgreementDocument,
+      checkAgreementSignature: options.checkAgreementSignature,
     });
     // From here FULL durability comes from the WalSyncer's fdatasync after COMMIT, off the event loop.
     if (synchronous === 'FULL') db.pragma('synchronous = OFF');
