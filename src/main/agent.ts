@@ -81,21 +81,21 @@ export async function startAgent(config: AgentConfig, options: { logger?: Logger
   };
 
   const app = await buildAgentServer({ ctx, operators, peers, logger, metrics });
+  const reconcile = async () => {
+    if (store.pending().length === 0) return;
+    const result = await reconcilePending(ctx);
+    logger.info(result, 'agent.reconciled');
+  };
   let url: string;
   try {
+    // Writes a crash left open are settled before peers can ask about them (when the broker answers).
+    await reconcile().catch((error: unknown) => logger.warn({ err: error }, 'agent.reconcile_failed'));
     url = await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     store.close();
     throw error;
   }
   if (where.publicUrl === '') where.publicUrl = url;
-
-  const reconcile = async () => {
-    if (store.pending().length === 0) return;
-    const result = await reconcilePending(ctx);
-    logger.info(result, 'agent.reconciled');
-  };
-  await reconcile();
   const timer = setInterval(() => void reconcile().catch((error: unknown) => logger.warn({ err: error }, 'agent.reconcile_failed')), RECONCILE_EVERY_MS);
   timer.unref();
 

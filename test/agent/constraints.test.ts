@@ -201,10 +201,17 @@ describe('constraints managed by an agent', () => {
   it('POST /uss/v1/constraints keeps a notice from the constraint\'s manager, and refuses others', async (t) => {
     const c = await startCluster(t, ['blue', 'red', 'green'], { blue: {} });
     const send = (from: string, body: unknown, scope = CM) => c.as(from, `${c.agents['blue']!.url}/uss/v1/constraints`, { method: 'POST', body, scope });
+    // A constraint of red's at the broker: only its manager, as the broker knows it, may notify of it.
     const id = randomUUID();
+    const start = Date.now() + 600_000;
+    const put = await c.as('red', `${c.brokerUrl}/dss/v1/constraint_references/${id}`, {
+      method: 'PUT',
+      scope: CM,
+      body: { extents: [flight({ lat: 46.5, lng: 6.6 })], uss_base_url: 'http://127.0.0.1:19001' },
+    });
+    assert.equal(put.status, 201, put.text);
     const subscriptions = [{ subscription_id: randomUUID(), notification_index: 2 }];
     const reference = (overrides: Record<string, unknown> = {}) => {
-      const start = Date.now() + 600_000;
       return {
         id,
         manager: 'red',

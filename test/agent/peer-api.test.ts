@@ -258,6 +258,16 @@ describe('POST /uss/v1/operational_intents (notifications)', () => {
       ...overrides,
     };
   };
+  /** An intent of red's at the broker: only its manager, as the broker knows it, may notify of it. */
+  const brokerIntent = async (c: Cluster): Promise<string> => {
+    const id = randomUUID();
+    const put = await c.as('red', `${c.brokerUrl}/dss/v1/operational_intent_references/${id}`, {
+      method: 'PUT',
+      body: { extents: [flight({ lat: 46.5, lng: 6.6 })], state: 'Accepted', uss_base_url: 'http://127.0.0.1:19000' },
+    });
+    assert.equal(put.status, 201, put.text);
+    return id;
+  };
   const send = (c: Cluster, from: string, body: unknown) => c.as(from, `${c.agents['blue']!.url}/uss/v1/operational_intents`, { method: 'POST', body });
   const notifications = async (c: Cluster) => {
     const answer = await c.operator('blue', 'GET', '/v1/notifications');
@@ -267,7 +277,7 @@ describe('POST /uss/v1/operational_intents (notifications)', () => {
 
   it('keeps a notice from the intent\'s manager, and a deletion notice, for the operator', async (t) => {
     const c = await cluster(t, { blue: {} });
-    const intentId = randomUUID();
+    const intentId = await brokerIntent(c);
     const changed = await send(c, 'red', notice(intentId, reference(intentId)));
     assert.equal(changed.status, 204, changed.text);
     const deleted = await send(c, 'red', notice(intentId, undefined, [{ subscription_id: SUBSCRIPTION, notification_index: 4 }]));
@@ -290,7 +300,7 @@ describe('POST /uss/v1/operational_intents (notifications)', () => {
 
   it('refuses notices not from the manager, malformed or stale, and keeps none of them', async (t) => {
     const c = await cluster(t, { blue: {} });
-    const intentId = randomUUID();
+    const intentId = await brokerIntent(c);
     assert.equal((await send(c, 'red', notice(intentId, reference(intentId, { version: 5 })))).status, 204);
     const before = await notifications(c);
     assert.equal(before.length, 1);
@@ -322,7 +332,7 @@ describe('POST /uss/v1/operational_intents (notifications)', () => {
 
   it('refuses a deletion notice from a party other than the manager it has heard from', async (t) => {
     const c = await cluster(t, { blue: {} });
-    const intentId = randomUUID();
+    const intentId = await brokerIntent(c);
     assert.equal((await send(c, 'red', notice(intentId, reference(intentId)))).status, 204);
     const before = await notifications(c);
     const spoofed = await send(c, 'green', notice(intentId, undefined));

@@ -134,7 +134,7 @@ describe('end to end: one broker and three agents as separate processes', { time
 
     /** `party`'s operator calling its own agent (a token its party signs, aud the agent's host). */
     const operator = async (party: Party, method: string, path: string, body?: unknown) =>
-      call(`${agentUrl[party]}${path}`, method, await signer[party]({ sub: party, aud: '127.0.0.1', scope: '' }, { nowMs: Date.now() }), body);
+      call(`${agentUrl[party]}${path}`, method, await signer[party]({ sub: party, aud: '127.0.0.1', scope: 'parley.operator' }, { nowMs: Date.now() }), body);
     const auditVerify = (party: Party) =>
       runCli(['audit', 'verify', '--broker', brokerUrl, '--key', keyFile[party], '--party', party, '--state', join(dir, `state-${party}`), '--no-progress'], {
         timeoutMs: 60_000,

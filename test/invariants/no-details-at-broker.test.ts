@@ -2,7 +2,7 @@
  * Issue 4, "the broker stores no detail fields at all" (DESIGN.md: the broker never holds
  * mission details): every detail field of every operation carries a unique sentinel, a full
  * planning run happens (conflicts by priority, disclosures with receipts, notifications,
- * modification, activation, ending), and no sentinel appears in any byte of the broker's files
+ * modification, activation, off-nominal volumes, ending), and no sentinel appears in any byte of the broker's files
  * (database, WAL, keys) or any line it logged — nor in any agent's log. As a control, the
  * owners' own databases do hold them, so the scan can see what it looks for.
  */
@@ -51,7 +51,6 @@ describe('the broker holds no details', () => {
     for (const [party, priority] of [['blue', 1], ['red', 5], ['green', 9]] as const) {
       const planned = await cluster.operator(party, 'POST', '/v1/operations', {
         volumes: [flight({ ...HOME, radiusM: 600 })],
-        off_nominal_volumes: [flight({ ...HOME, radiusM: 900 })],
         priority,
         state: 'Accepted',
         details: details(party, 'first'),
@@ -64,6 +63,8 @@ describe('the broker holds no details', () => {
     assert.equal(refused.status, 409, refused.text);
     const modified = await cluster.operator('red', 'PUT', `/v1/operations/${ids['red']}`, { details: details('red', 'second'), state: 'Activated' });
     assert.equal(modified.status, 200, modified.text);
+    const contingent = await cluster.operator('blue', 'PUT', `/v1/operations/${ids['blue']}`, { state: 'Contingent', off_nominal_volumes: [flight({ ...HOME, radiusM: 900 })] });
+    assert.equal(contingent.status, 200, contingent.text);
     const ended = await cluster.operator('green', 'DELETE', `/v1/operations/${ids['green']}`);
     assert.equal(ended.status, 200, ended.text);
     const notices = await cluster.operator('blue', 'GET', '/v1/notifications');

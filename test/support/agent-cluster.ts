@@ -123,7 +123,7 @@ export async function startCluster(t: TestContext, partyIds: readonly string[], 
     async operator(party, method, path, body) {
       const agent = running[party];
       if (agent === undefined) throw new Error(`no agent for ${party}`);
-      return call(`${agent.url}${path}`, method, await tokenFor(party, agent.url, ''), body);
+      return call(`${agent.url}${path}`, method, await tokenFor(party, agent.url, 'parley.operator'), body);
     },
     async as(party, url, init = {}) {
       return call(url, init.method ?? 'GET', await tokenFor(party, url, init.scope ?? SC), init.body, init.headers);

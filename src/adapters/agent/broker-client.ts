@@ -69,6 +69,7 @@ export function brokerClient(options: BrokerClientOptions): BrokerPort {
       const field = (result.body as { field?: unknown } | undefined)?.field;
       return new DomainError(code, `The broker refused ${what}${describe(result.body)}`, typeof field === 'string' ? { field } : {});
     }
+    if (result.status === 429) return new DomainError('limit_reached', `The broker refused ${what}${describe(result.body)}`);
     if (result.status === 401 || result.status === 403) {
       return new DomainError('broker_refused', `The broker refused ${what}: ${result.status}${describe(result.body)} (is this agent's party in the broker's parties file, with this key?)`);
     }
@@ -107,8 +108,8 @@ export function brokerClient(options: BrokerClientOptions): BrokerPort {
   }
 
   return {
-    async declare(volumes: readonly Volume4D[], priority: number) {
-      const result = await call('POST', '/v1/declarations', { volumes: volumes.map(toWireVolume4D), priority });
+    async declare(volumes: readonly Volume4D[], priority: number | undefined) {
+      const result = await call('POST', '/v1/declarations', { volumes: volumes.map(toWireVolume4D), ...(priority === undefined ? {} : { priority }) });
       if (result.status !== 201) throw unexpected('our planning declaration', result);
       return read('our planning declaration', () => ({ id: String(readObject(result.body, 'body')['id']) }));
     },
@@ -193,6 +194,14 @@ export function brokerClient(options: BrokerClientOptions): BrokerPort {
       if (result.status === 404) return undefined;
       if (result.status !== 200) throw unexpected('the removal of our constraint', result);
       return read('the removal of our constraint', () => ({ subscribers: readSubscribers(readObject(result.body, 'body')['subscribers']) }));
+    },
+
+    async getConstraint(id) {
+      // Constraint processing or management may read; our tokens hold management.
+      const result = await call('GET', `/dss/v1/constraint_references/${id}`);
+      if (result.status === 404) return undefined;
+      if (result.status !== 200) throw unexpected('our constraint request', result);
+      return read('our constraint request', () => readConstraintReference(readObject(result.body, 'body')['constraint_reference'], 'constraint_reference'));
     },
 
     async recordReceipt(ticket, fields) {

@@ -25,44 +25,88 @@ export interface CallOptions {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** For the whole exchange: connecting, sending, and reading the answer to its end. */
   readonly timeoutMs: number;
+  /** Largest answer read; a longer one is cut off and refused (default 32 MiB). */
+  readonly maxBytes?: number;
 }
 
-/** Largest response body read (a query answer can list up to 10,000 references). */
+/** Largest response body read by default (a query answer can list up to 10,000 references). */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export async function callJson(url: string, options: CallOptions): Promise<CallResult> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
+  const maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
+  // One deadline for the whole exchange, a peer that drips its answer included. The timer
+  // rejects a promise this call awaits: fetch holds its abort listeners only weakly, so after a
+  // garbage collection an abort alone could leave this call waiting for ever.
+  const controller = new AbortController();
+  let expire: (error: CallFailure) => void = () => undefined;
+  const expired = new Promise<never>((_resolve, reject) => (expire = reject));
+  expired.catch(() => undefined);
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException('timeout', 'TimeoutError'));
+    expire(new CallFailure(url, `no answer within ${options.timeoutMs} ms`));
+  }, options.timeoutMs);
   try {
-    response = await fetch(url, {
-      method: options.method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-      redirect: 'error',
-    });
+    let response: Response;
+    try {
+      response = await Promise.race([
+        fetch(url, {
+          method: options.method,
+          headers,
+          ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+          signal: controller.signal,
+          redirect: 'error',
+        }),
+        expired,
+      ]);
+    } catch (error) {
+      if (error instanceof CallFailure) throw error;
+      throw new CallFailure(url, describeFetchError(error, options.timeoutMs));
+    }
+    const text = await Promise.race([readBody(url, response, maxBytes, options.timeoutMs), expired]);
+    const retryAfter = Number(response.headers.get('retry-after') ?? 'NaN');
+    const extra = Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {};
+    if (text === '') return { status: response.status, body: undefined, ...extra };
+    try {
+      return { status: response.status, body: JSON.parse(text) as unknown, ...extra };
+    } catch {
+      throw new CallFailure(url, `answered ${response.status} with a body that is not JSON`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer's text, read chunk by chunk and refused as soon as it passes `maxBytes`. */
+async function readBody(url: string, response: Response, maxBytes: number, timeoutMs: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new CallFailure(url, `answer of ${declared} bytes is larger than the ${maxBytes} accepted`);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new CallFailure(url, `answer is larger than the ${maxBytes} bytes accepted`);
+      }
+      chunks.push(value);
+    }
   } catch (error) {
-    throw new CallFailure(url, describeFetchError(error, options.timeoutMs));
+    if (error instanceof CallFailure) throw error;
+    throw new CallFailure(url, `answer could not be read (${describeFetchError(error, timeoutMs)})`);
   }
-  let text: string;
-  try {
-    const length = Number(response.headers.get('content-length') ?? '0');
-    if (length > MAX_RESPONSE_BYTES) throw new Error(`answer of ${length} bytes is too large`);
-    text = await response.text();
-  } catch (error) {
-    throw new CallFailure(url, `answer could not be read (${describeFetchError(error, options.timeoutMs)})`);
-  }
-  if (text.length > MAX_RESPONSE_BYTES) throw new CallFailure(url, 'answer is too large');
-  const retryAfter = Number(response.headers.get('retry-after') ?? 'NaN');
-  const extra = Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {};
-  if (text === '') return { status: response.status, body: undefined, ...extra };
-  try {
-    return { status: response.status, body: JSON.parse(text) as unknown, ...extra };
-  } catch {
-    throw new CallFailure(url, `answered ${response.status} with a body that is not JSON`);
-  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The `message` (F3548) or `detail` (problem+json) of an error body, if it has one. */

@@ -10,6 +10,7 @@ import { SCOPE } from '../../app/scopes.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { DEFAULT_LIMITS } from '../../app/broker-context.js';
+import { MAX_DETAIL_FIELDS, MAX_DETAILS_BYTES } from '../http/agent/native-fields.js';
 import { constraintReferenceToWire } from './reference-wire.js';
 import { readArray, readObject } from '../http/dss-v1/wire/json-read.js';
 import { parseVolume4D } from '../http/dss-v1/volume-wire.js';
@@ -18,6 +19,9 @@ import { referenceToWire, readReference } from './reference-wire.js';
 import { audienceOf, type TokenMinter } from './token-minter.js';
 
 export const TICKET_HEADER = 'parley-ticket';
+/** A details answer larger than this is refused unread (volumes of up to 64 × 1,000 vertices fit). */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+const MAX_DETAIL_DEPTH = 32;
 /** Asks again after 200, 400, 600 ms when the owner answers 503 with Retry-After. */
 const MAX_WAITS = 3;
 const RETRY_WAIT_MS = 200;
@@ -39,11 +43,11 @@ export function peerClient(options: PeerClientOptions): PeerPort {
         const token = await options.tokens(audienceOf(target.ussBaseUrl), SCOPE.strategicCoordination);
         const headers: Record<string, string> = { authorization: `Bearer ${token}` };
         if (ticket !== undefined) headers[TICKET_HEADER] = ticket;
-        result = await callJson(url, { method: 'GET', headers, timeoutMs });
+        result = await callJson(url, { method: 'GET', headers, timeoutMs, maxBytes: MAX_ANSWER_BYTES });
         // An owner still putting this intent on record says so with a short Retry-After.
         for (let wait = 1; result.status === 503 && result.retryAfterS !== undefined && result.retryAfterS <= 5 && wait <= MAX_WAITS; wait++) {
           await new Promise((resolve) => setTimeout(resolve, RETRY_WAIT_MS * wait));
-          result = await callJson(url, { method: 'GET', headers, timeoutMs });
+          result = await callJson(url, { method: 'GET', headers, timeoutMs, maxBytes: MAX_ANSWER_BYTES });
         }
       } catch (error) {
         if (error instanceof CallFailure) throw new DomainError('peer_unavailable', `Cannot reach ${who} for intent ${intentId}: ${error.reason}`);
@@ -63,7 +67,14 @@ export function peerClient(options: PeerClientOptions): PeerPort {
         if (reference.id !== intentId) throw new Error(`operational_intent.reference.id: is ${reference.id}, not the intent asked for`);
         if (reference.manager !== target.party) throw new Error(`operational_intent.reference.manager: is "${reference.manager}", not "${target.party}"`);
         const details = oi['details'] === undefined || oi['details'] === null ? {} : readObject(oi['details'], 'operational_intent.details');
-        return { reference: { ...reference, ovn: reference.ovn }, details, volumes: volumesIn(details['volumes']), priority: priorityIn(details['priority']) };
+        checkDetails(details);
+        const nominal = volumesIn(details['volumes']);
+        const offNominal = details['off_nominal_volumes'] === undefined ? [] : volumesIn(details['off_nominal_volumes']);
+        // Where it may be: nominal and off-nominal volumes alike. An aircraft off nominal whose
+        // off-nominal volumes were not disclosed could be anywhere its reference covers.
+        const offNominalState = reference.state === 'Nonconforming' || reference.state === 'Contingent';
+        const unknown = nominal === undefined || offNominal === undefined || (offNominalState && details['off_nominal_volumes'] === undefined);
+        return { reference: { ...reference, ovn: reference.ovn }, details, volumes: unknown ? undefined : [...nominal, ...offNominal], priority: priorityIn(details['priority']) };
       } catch (error) {
         throw new DomainError('peer_refused', `${capital(who)} answered for intent ${intentId} with an invalid body: ${(error as Error).message}`);
       }
@@ -109,12 +120,29 @@ function subscriptionsToWire(subscriptions: ConstraintNotice['subscriptions']) {
   return subscriptions.map((s) => ({ subscription_id: s.subscriptionId, notification_index: s.notificationIndex }));
 }
 
+/**
+ * What we keep of a peer's disclosure, as for our own operators' details: at most 64 fields,
+ * 64 KiB of JSON, nested at most 32 deep (checked without recursion).
+ */
+function checkDetails(details: Readonly<Record<string, unknown>>): void {
+  if (Object.keys(details).length > MAX_DETAIL_FIELDS + 2) throw new Error(`operational_intent.details: more than ${MAX_DETAIL_FIELDS} fields`);
+  const stack: Array<[unknown, number]> = [[details, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DETAIL_DEPTH) throw new Error(`operational_intent.details: nested deeper than ${MAX_DETAIL_DEPTH}`);
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  const { volumes: _v, off_nominal_volumes: _o, ...fields } = details;
+  if (Buffer.byteLength(JSON.stringify(fields)) > MAX_DETAILS_BYTES) throw new Error(`operational_intent.details: more than ${MAX_DETAILS_BYTES} bytes of fields besides the volumes`);
+}
+
 /** Disclosed volumes we can use for conflict checks; anything else counts as not disclosed. */
 function volumesIn(value: unknown): Volume4D[] | undefined {
   if (value === undefined) return undefined;
   try {
     const rules = { requireBounds: true, maxVertices: DEFAULT_LIMITS.intentMaxVertices, maxAreaKm2: Number.POSITIVE_INFINITY };
-    return readArray(value, 'volumes', { min: 1, max: 1000 }).map((v, i) => parseVolume4D(v, `volumes[${i}]`, rules));
+    return readArray(value, 'volumes', { min: 0, max: 1000 }).map((v, i) => parseVolume4D(v, `volumes[${i}]`, rules));
   } catch {
     return undefined;
   }

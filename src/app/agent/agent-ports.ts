@@ -80,7 +80,7 @@ export interface ConstraintWrite {
 
 export interface BrokerPort {
   /** Puts the volumes we intend to fly on record (the basis of our tickets); returns its id. */
-  declare(volumes: readonly Volume4D[], priority: number): Promise<{ readonly id: string }>;
+  declare(volumes: readonly Volume4D[], priority: number | undefined): Promise<{ readonly id: string }>;
   withdrawDeclaration(id: string): Promise<void>;
   query(area: Volume4D): Promise<QueriedReference[]>;
   putIntent(request: PutIntentRequest): Promise<PutIntentOutcome>;
@@ -91,6 +91,8 @@ export interface BrokerPort {
   putConstraint(request: PutConstraintRequest): Promise<ConstraintWrite>;
   /** Deletes our constraint reference; undefined when the broker no longer has it. */
   deleteConstraint(id: string, ovn: string): Promise<{ readonly subscribers: readonly SubscriberNotice[] } | undefined>;
+  /** A constraint reference as the broker holds it (its OVN only when it is ours). */
+  getConstraint(id: string): Promise<ConstraintReferenceView | undefined>;
   /** Records what we disclosed under a ticket; the receipt's log index. */
   recordReceipt(ticket: string, fields: readonly string[]): Promise<{ readonly index: number }>;
   /** Checks a ticket against the broker's ticket key (fetched once, again when its kid changes). */

@@ -60,7 +60,8 @@ function ownIntent(ctx: AgentContext, reference: QueriedReference): KnownIntent 
       intentId: reference.id,
       owner: reference.manager,
       priority: record?.priority,
-      volumes: record?.volumes,
+      // Where it may be: nominal and off-nominal volumes alike.
+      volumes: record === undefined ? undefined : [...record.volumes, ...record.offNominalVolumes],
     },
     disclosed: record === undefined ? {} : { priority: record.priority, ...record.details },
   };

@@ -6,7 +6,7 @@
  */
 import { DomainError } from '../../domain/errors.js';
 import type { Volume4D } from '../../domain/geo/volume-4d.js';
-import type { AgentContext, ConstraintReferenceView, SubscriberNotice } from './agent-ports.js';
+import type { ConstraintWrite, AgentContext, ConstraintReferenceView, SubscriberNotice } from './agent-ports.js';
 import type { ConstraintRecord } from './agent-store.js';
 import { withOperationLock } from './operation-lock.js';
 import { deliverToSubscribers, type NotificationDelivery } from './send-notifications.js';
@@ -53,7 +53,16 @@ export async function removeConstraint(ctx: AgentContext, id: string): Promise<C
 
 async function write(ctx: AgentContext, id: string, current: ConstraintRecord | undefined, draft: ConstraintDraft): Promise<ConstraintOutcome> {
   const nowMs = ctx.clock.nowMs();
-  const put = await ctx.broker.putConstraint({ id, currentOvn: current?.ovn, extents: draft.volumes });
+  let put: ConstraintWrite;
+  try {
+    put = await ctx.broker.putConstraint({ id, currentOvn: current?.ovn, extents: draft.volumes });
+  } catch (error) {
+    // The answer was lost, not necessarily the write: what the broker now holds decides.
+    const applied = error instanceof DomainError && error.code === 'broker_unavailable' ? await appliedWrite(ctx, id, current) : undefined;
+    if (applied === undefined) throw error;
+    put = { reference: applied, subscribers: [] };
+    ctx.events('constraint.adopted', { id, version: applied.version });
+  }
   const record: ConstraintRecord = {
     id,
     version: put.reference.version,
@@ -68,6 +77,19 @@ async function write(ctx: AgentContext, id: string, current: ConstraintRecord | 
   const notifications = await notifySubscribers(ctx, id, put.reference, put.subscribers);
   ctx.events(current === undefined ? 'constraint.defined' : 'constraint.changed', { id, version: record.version, notified: notifications.length });
   return { record, notifications };
+}
+
+/** Our write, if the broker applied it: our reference there, newer than the one we hold. */
+async function appliedWrite(ctx: AgentContext, id: string, current: ConstraintRecord | undefined): Promise<(ConstraintReferenceView & { ovn: string }) | undefined> {
+  let reference: ConstraintReferenceView | undefined;
+  try {
+    reference = await ctx.broker.getConstraint(id);
+  } catch {
+    return undefined;
+  }
+  if (reference === undefined || reference.manager !== ctx.party || reference.ovn === undefined) return undefined;
+  if (current !== undefined && reference.version <= current.version) return undefined;
+  return { ...reference, ovn: reference.ovn };
 }
 
 /** Notices of a change of one of our constraints, reference without its OVN (none: removed). */

@@ -21,3 +21,31 @@ export async function withOperationLock<T>(ctx: AgentContext, id: string, fn: ()
     ids.delete(id);
   }
 }
+
+/**
+ * Plannings at once (each holds a live declaration at the broker, which allows 16 per party):
+ * more wait their turn rather than fail.
+ */
+export const MAX_CONCURRENT_PLANNINGS = 12;
+const slots = new WeakMap<AgentContext, { running: number; waiting: Array<() => void> }>();
+
+export async function withPlanningSlot<T>(ctx: AgentContext, fn: () => Promise<T>): Promise<T> {
+  let state = slots.get(ctx);
+  if (state === undefined) slots.set(ctx, (state = { running: 0, waiting: [] }));
+  const s = state;
+  if (s.running >= MAX_CONCURRENT_PLANNINGS) await new Promise<void>((resolve) => s.waiting.push(resolve));
+  else s.running++;
+  try {
+    return await fn();
+  } finally {
+    const next = s.waiting.shift();
+    // The slot passes straight to the next in line; otherwise it is freed.
+    if (next !== undefined) next();
+    else s.running--;
+  }
+}
+
+/** Is a change of this operation under way in this process (its broker write may be in flight)? */
+export function isBusy(ctx: AgentContext, id: string): boolean {
+  return busy.get(ctx)?.has(id) === true;
+}

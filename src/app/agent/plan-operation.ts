@@ -11,12 +11,13 @@ import type { Volume4D } from '../../domain/geo/volume-4d.js';
 import { requiresKey, type IntentState } from '../../domain/intents/intent-state.js';
 import { canTransition } from '../../domain/planning/operation-state.js';
 import { evaluatePlan, type ConflictFinding } from '../../domain/planning/planning-rules.js';
+import { sharedWithAll } from '../../domain/disclosure/policy.js';
 import type { AgentContext, PutIntentOutcome } from './agent-ports.js';
 import type { ConflictNote, OperationRecord } from './agent-store.js';
 import { discover, type AnswerCache, type KnownIntent } from './discover.js';
 import { settleAfterFailure } from './reconcile.js';
 import { sendNotifications, type NotificationDelivery } from './send-notifications.js';
-import { withOperationLock } from './operation-lock.js';
+import { withOperationLock, withPlanningSlot } from './operation-lock.js';
 
 export interface OperationDraft {
   readonly volumes: readonly Volume4D[];
@@ -36,8 +37,9 @@ export interface PlanOutcome {
 /** Plans a new operation with a fresh id. */
 export async function planOperation(ctx: AgentContext, draft: OperationDraft): Promise<PlanOutcome> {
   if (!canTransition(undefined, draft.state)) throw invalidInput('state', 'a new operation is planned as Accepted or Activated');
+  checkOffNominal(draft);
   const id = ctx.ids.uuid();
-  return withOperationLock(ctx, id, () => planChange(ctx, id, undefined, draft));
+  return withOperationLock(ctx, id, () => withPlanningSlot(ctx, () => planChange(ctx, id, undefined, draft)));
 }
 
 /** Changes an operation of ours: modify, activate, or report it off-nominal. */
@@ -47,13 +49,16 @@ export async function modifyOperation(ctx: AgentContext, id: string, change: (cu
     if (current === undefined || current.state === 'Ended') throw new DomainError('not_found', `No operation ${id} in planning or flight`);
     const draft = change(current);
     if (!canTransition(current.state, draft.state)) throw invalidInput('state', `cannot go from ${current.state} to ${draft.state}`);
-    return planChange(ctx, id, current, draft);
+    checkOffNominal(draft);
+    return withPlanningSlot(ctx, () => planChange(ctx, id, current, draft));
   });
 }
 
 async function planChange(ctx: AgentContext, id: string, previous: OperationRecord | undefined, draft: OperationDraft): Promise<PlanOutcome> {
   const extents = [...draft.volumes, ...draft.offNominalVolumes];
-  const declaration = await ctx.broker.declare(extents, draft.priority);
+  // The declaration's priority reaches every owner in its tickets and the log's receipts: stated
+  // only when our policy shows our priority to every peer anyway.
+  const declaration = await ctx.broker.declare(extents, sharedWithAll(ctx.policy, 'priority') ? draft.priority : undefined);
   const cache: AnswerCache = new Map();
   // The broker takes a new intent only as Accepted: activating one is a second write.
   const steps: IntentState[] = previous === undefined && draft.state !== 'Accepted' ? ['Accepted', draft.state] : [draft.state];
@@ -98,11 +103,18 @@ async function planChange(ctx: AgentContext, id: string, previous: OperationReco
   return { record: current as OperationRecord, attempts, notifications };
 }
 
+/** Off-nominal volumes belong to an aircraft off nominal (F3548: none while Accepted or Activated). */
+function checkOffNominal(draft: OperationDraft): void {
+  if (requiresKey(draft.state) && draft.offNominalVolumes.length > 0) {
+    throw invalidInput('off_nominal_volumes', `must be empty while the operation is ${draft.state}: they describe an aircraft Nonconforming or Contingent`);
+  }
+}
+
 /** The conflicts, or a planning_conflict error listing them when one blocks. */
 function judge(ctx: AgentContext, draft: OperationDraft, previous: OperationRecord | undefined, known: readonly KnownIntent[], state: IntentState): ConflictNote[] {
   const verdict = evaluatePlan(
-    { priority: draft.priority, volumes: draft.volumes },
-    previous === undefined ? undefined : { priority: previous.priority, volumes: previous.volumes },
+    { priority: draft.priority, volumes: [...draft.volumes, ...draft.offNominalVolumes] },
+    previous === undefined ? undefined : { priority: previous.priority, volumes: [...previous.volumes, ...previous.offNominalVolumes] },
     known.map((k) => k.other),
     { equalPriority: ctx.planning.equalPriority },
   );

@@ -9,15 +9,10 @@ import type { AgentContext, ConstraintNotice, IntentNotice } from './agent-ports
 import type { NotificationKind, NotificationRecord } from './agent-store.js';
 
 export async function receiveNotification(ctx: AgentContext, from: string, notice: IntentNotice): Promise<NotificationRecord> {
-  if (notice.reference === undefined) {
-    // A deletion carries no reference to name its manager: the broker still knows it, unless it
-    // is gone, in which case the last notice we had of it does.
-    const current = await ctx.broker.getIntent(notice.intentId);
-    const manager = current?.manager ?? ctx.store.lastNotifiedManager(notice.intentId);
-    if (manager !== undefined && manager !== from) {
-      throw new DomainError('not_manager', `Only the manager of intent ${notice.intentId} (${manager}) may notify of it, not ${from}`);
-    }
-  }
+  // The broker says who manages it, not the notice: a third party cannot speak for a manager
+  // (nor, by claiming a huge version, make us refuse the manager's real notices).
+  const current = await ctx.broker.getIntent(notice.intentId);
+  checkSender(from, 'intent', notice.intentId, current?.manager ?? ctx.store.lastNotifiedManager(notice.intentId), notice.reference !== undefined);
   return receive(ctx, from, {
     kind: 'operational_intent',
     id: notice.intentId,
@@ -27,14 +22,24 @@ export async function receiveNotification(ctx: AgentContext, from: string, notic
   });
 }
 
-export function receiveConstraintNotification(ctx: AgentContext, from: string, notice: ConstraintNotice): NotificationRecord {
-  if (notice.reference === undefined) {
-    const manager = ctx.store.lastNotifiedManager(notice.constraintId, 'constraint');
-    if (manager !== undefined && manager !== from) {
-      throw new DomainError('not_manager', `Only the manager of constraint ${notice.constraintId} (${manager}) may notify of it, not ${from}`);
-    }
-  }
+export async function receiveConstraintNotification(ctx: AgentContext, from: string, notice: ConstraintNotice): Promise<NotificationRecord> {
+  const current = await ctx.broker.getConstraint(notice.constraintId);
+  checkSender(from, 'constraint', notice.constraintId, current?.manager ?? ctx.store.lastNotifiedManager(notice.constraintId, 'constraint'), notice.reference !== undefined);
   return receive(ctx, from, { kind: 'constraint', id: notice.constraintId, reference: notice.reference, state: undefined, subscriptions: notice.subscriptions });
+}
+
+/**
+ * 403 unless `from` manages the entity: as the broker knows it, or, once the broker no longer has
+ * it (a deletion), as the last notice that carried its reference said. A change notice for an
+ * entity nobody knows is refused too: the broker had it when the change was made.
+ */
+function checkSender(from: string, noun: string, id: string, manager: string | undefined, isChange: boolean): void {
+  if (manager === undefined && isChange) {
+    throw new DomainError('not_manager', `The broker knows no ${noun} ${id}: ${from} cannot notify of it`);
+  }
+  if (manager !== undefined && manager !== from) {
+    throw new DomainError('not_manager', `Only the manager of ${noun} ${id} (${manager}) may notify of it, not ${from}`);
+  }
 }
 
 /** The F3548 words for each kind: the body's entity member and what the operator reads. */

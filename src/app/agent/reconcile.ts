@@ -6,10 +6,12 @@
  */
 import type { AgentContext } from './agent-ports.js';
 import type { OperationRecord, PendingWrite } from './agent-store.js';
+import { isBusy } from './operation-lock.js';
 
 export async function reconcilePending(ctx: AgentContext): Promise<{ settled: number; open: number }> {
   let settled = 0;
-  const pending = ctx.store.pending();
+  // A write whose change is still under way here is not lost: its outcome is on its way.
+  const pending = ctx.store.pending().filter((write) => !isBusy(ctx, write.operationId));
   for (const write of pending) if (await settleOne(ctx, write)) settled++;
   return { settled, open: pending.length - settled };
 }

@@ -74,6 +74,11 @@ export function parsePolicy(value: unknown): DisclosurePolicy {
   return { default: fallback, peers };
 }
 
+/** Whether every peer (the default and each named one) is always shown `field`. */
+export function sharedWithAll(policy: DisclosurePolicy, field: string): boolean {
+  return [policy.default, ...Object.values(policy.peers)].every((audience) => audience.fields[field]?.kind === 'always');
+}
+
 /** The rules for one peer: its own, else the default. */
 export function audienceFor(policy: DisclosurePolicy, peer: string): AudiencePolicy {
   return Object.hasOwn(policy.peers, peer) ? (policy.peers[peer] as AudiencePolicy) : policy.default;

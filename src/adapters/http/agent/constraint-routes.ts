@@ -8,6 +8,8 @@ import { changeConstraint, defineConstraint, removeConstraint, type ConstraintOu
 import { DomainError } from '../../../domain/errors.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { requireScopes } from '../auth.js';
+import { SCOPE } from '../../../app/scopes.js';
 import { readLimit } from './native-fields.js';
 import { constraintToWire, parseConstraintChange, parseNewConstraint } from './constraint-wire.js';
 import { deliveriesToWire } from './operation-wire.js';
@@ -16,7 +18,13 @@ const schema = (summary: string) => ({ schema: { summary, tags: ['constraints'],
 
 export function registerConstraintRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
   const { ctx } = deps;
-  const operator = async (request: FastifyRequest) => deps.operators.authenticate(request.headers.authorization, Date.now());
+  // Our party's key signs the tokens our agent sends to peers and the broker too: only the
+  // operator scope, which the agent never puts in them, opens this API.
+  const operator = async (request: FastifyRequest) => {
+    const principal = await deps.operators.authenticate(request.headers.authorization, Date.now());
+    requireScopes(principal, [[SCOPE.operator]]);
+    return principal;
+  };
   const idOf = (request: FastifyRequest) => parseEntityId<string>((request.params as { id: string }).id, 'id');
   const written = (outcome: ConstraintOutcome) => ({ ...constraintToWire(outcome.record), notifications: deliveriesToWire(outcome.notifications) });
 

@@ -11,6 +11,8 @@ import { DomainError, invalidInput } from '../../../domain/errors.js';
 import { isOperationState, type OperationState } from '../../../domain/planning/operation-state.js';
 import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
+import { requireScopes } from '../auth.js';
+import { SCOPE } from '../../../app/scopes.js';
 import { readLimit, readWhole } from './native-fields.js';
 import { deliveriesToWire, notificationToWire, operationToWire, parseNewOperation, parseOperationChange } from './operation-wire.js';
 
@@ -18,7 +20,13 @@ const schema = (summary: string) => ({ schema: { summary, tags: ['operations'], 
 
 export function registerOperationRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
   const { ctx } = deps;
-  const operator = async (request: FastifyRequest) => deps.operators.authenticate(request.headers.authorization, Date.now());
+  // Our party's key signs the tokens our agent sends to peers and the broker too: only the
+  // operator scope, which the agent never puts in them, opens this API.
+  const operator = async (request: FastifyRequest) => {
+    const principal = await deps.operators.authenticate(request.headers.authorization, Date.now());
+    requireScopes(principal, [[SCOPE.operator]]);
+    return principal;
+  };
   const idOf = (request: FastifyRequest) => parseEntityId<string>((request.params as { id: string }).id, 'id');
   const written = (outcome: PlanOutcome) => ({
     ...operationToWire(outcome.record),
@@ -35,9 +43,10 @@ export function registerOperationRoutes(app: FastifyInstance, deps: AgentHttpDep
 
   app.get('/v1/operations', schema('Our operations, most recently changed first (?state=Accepted,Activated&limit=100)'), async (request, reply) => {
     await operator(request);
-    const query = request.query as { state?: string; limit?: string };
-    const states = query.state === undefined ? undefined : query.state.split(',').map(readState);
-    const limit = query.limit === undefined ? 100 : readLimit(query.limit);
+    const query = request.query as { state?: string | string[]; limit?: string | string[] };
+    // ?state=A,B and ?state=A&state=B alike.
+    const states = query.state === undefined ? undefined : [query.state].flat().flatMap((v) => v.split(',')).map(readState);
+    const limit = query.limit === undefined ? 100 : readLimit(String([query.limit].flat().at(-1)));
     return reply.send({ operations: ctx.store.list({ ...(states === undefined ? {} : { states }), limit }).map(operationToWire) });
   });
 

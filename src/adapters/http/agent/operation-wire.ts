@@ -45,7 +45,8 @@ export function parseOperationChange(body: unknown): (current: OperationRecord) 
   const details = isAbsent(o['details']) ? undefined : readDetails(o['details'], RESERVED, 'the operation');
   return (current) => ({
     volumes: volumes ?? current.volumes,
-    offNominalVolumes: offNominal ?? current.offNominalVolumes,
+    // Back to Accepted or Activated, an aircraft has no off-nominal volumes any more.
+    offNominalVolumes: offNominal ?? (state === 'Accepted' || state === 'Activated' ? [] : current.offNominalVolumes),
     priority: priority ?? current.priority,
     state: state ?? (current.state as IntentState),
     details: details ?? current.details,

@@ -94,7 +94,7 @@ export function registerPeerRoutes(app: FastifyInstance, deps: AgentHttpDeps): v
     const body = readObject(request.body, 'body');
     const constraintId = parseEntityId<string>(readString(body['constraint_id'], 'constraint_id'), 'constraint_id');
     const reference = isAbsent(body['constraint']) ? undefined : readConstraintReference(readObject(body['constraint'], 'constraint')['reference'], 'constraint.reference');
-    receiveConstraintNotification(ctx, principal.sub, { constraintId, reference, subscriptions: readSubscriptions(body) });
+    await receiveConstraintNotification(ctx, principal.sub, { constraintId, reference, subscriptions: readSubscriptions(body) });
     return reply.code(204).send();
   });
 }
