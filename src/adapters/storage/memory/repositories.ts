@@ -1,6 +1,4 @@
 import type {
-  AgreementReader,
-  AgreementRepository,
   AvailabilityReader,
   AvailabilityRecord,
   AvailabilityRepository,
@@ -29,14 +27,13 @@ import type {
   SubscriptionRepository,
   SubscriptionSearch,
 } from '../../../app/ports/store.js';
-import type { AgreementRecord, AgreementSignature, AgreementVersion } from '../../../domain/agreements/agreement.js';
-import type { Zone } from '../../../domain/agreements/zone-rules.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import type { ConstraintId, IntentId, PartyId, ReportId, SubscriptionId } from '../../../domain/ids.js';
 import { findInTable, findSubscriptions } from './search.js';
 import type { InMemoryState } from './state.js';
 import { assertOpen, type Scope, type UnitOfWork } from './unit-of-work.js';
 import { packRecord } from './packed-extents.js';
+import { AgreementsTx, AgreementsView } from './agreement-repositories.js';
 
 /*
  * The port's repositories over InMemoryState. Readers check that their scope is still open;
@@ -271,51 +268,6 @@ class DeclarationsTx extends DeclarationsView implements DeclarationRepository {
     this.unit.change(
       () => table.delete(id),
       (previous) => table.restore(id, previous),
-    );
-  }
-}
-
-class AgreementsView implements AgreementReader {
-  constructor(protected readonly state: InMemoryState, protected readonly scope: Scope) {}
-
-  async get(id: string): Promise<AgreementRecord | undefined> {
-    assertOpen(this.scope);
-    return this.state.agreements.get(id);
-  }
-
-  async list(): Promise<AgreementRecord[]> {
-    assertOpen(this.scope);
-    return this.state.agreements.list();
-  }
-
-  async zonesMeeting(extents: readonly Volume4D[]): Promise<Zone[]> {
-    assertOpen(this.scope);
-    return this.state.agreements.zonesMeeting(extents);
-  }
-}
-
-class AgreementsTx extends AgreementsView implements AgreementRepository {
-  constructor(state: InMemoryState, private readonly unit: UnitOfWork) {
-    super(state, unit);
-  }
-
-  // The table refuses what would corrupt a history (a gap, a second signature); the use cases
-  // check first and explain. The proposal is kept as given: it is never re-read from the document.
-  async putVersion(version: AgreementVersion): Promise<void> {
-    const table = this.state.agreements;
-    this.unit.change(
-      () => table.putVersion(version),
-      (previous) => table.restore(version.agreementId, previous),
-      (p) => p.putAgreementVersion(version),
-    );
-  }
-
-  async putSignature(signature: AgreementSignature): Promise<void> {
-    const table = this.state.agreements;
-    this.unit.change(
-      () => table.putSignature(signature),
-      (previous) => table.restore(signature.agreementId, previous),
-      (p) => p.putAgreementSignature(signature),
     );
   }
 }
