@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENTS_USAGE, runAgentsBench } from './agents/agents-bench.js';
 import { LOG_USAGE, runLogBench } from './log/log-bench.js';
 import { runStrategic } from './strategic/run-strategic.js';
 import { STRATEGIC_USAGE, UsageError } from './strategic/strategic-options.js';
@@ -17,7 +18,9 @@ benchmarks:
   strategic   broker end to end on a deconf-workload/1 file: in-process queries and checked
               writes, HTTP on loopback, memory (see: npm run bench -- strategic --help)
   index       VolumeIndex micro-benchmark (bench/index-micro.ts)
-  log         the verifiable log: hashing, tree appends, broker appends, proofs (--entries N)`;
+  log         the verifiable log: hashing, tree appends, broker appends, proofs (--entries N)
+  agents      planning through a broker and three agents on loopback: isolated and contended
+              plans, peer details with tickets (--plans N --concurrency C)`;
 
 /**
  * Points index-micro at the seed-1 files (1M refs, 10k queries, 10k writes) the strategic
@@ -65,6 +68,18 @@ async function main(argv: readonly string[]): Promise<number> {
         await runLogBench(rest);
       } catch (error) {
         process.stderr.write(`bench log: ${error instanceof Error ? error.message : String(error)}\n${LOG_USAGE}\n`);
+        return 1;
+      }
+      return 0;
+    case 'agents':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stderr.write(`${AGENTS_USAGE}\n`);
+        return 0;
+      }
+      try {
+        await runAgentsBench(rest);
+      } catch (error) {
+        process.stderr.write(`bench agents: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${AGENTS_USAGE}\n`);
         return 1;
       }
       return 0;

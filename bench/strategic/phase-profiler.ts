@@ -28,7 +28,8 @@ export interface PhaseProfiler {
 
 const NO_PROFILER: PhaseProfiler = { profile: (_phase, work) => work(), close: async () => {} };
 
-export async function createPhaseProfiler(dir: string | undefined, log: (line: string) => void): Promise<PhaseProfiler> {
+/** Files are named `<prefix>-<phase>.cpuprofile`; the prefix says whose process it is (default broker). */
+export async function createPhaseProfiler(dir: string | undefined, log: (line: string) => void, options: { readonly prefix?: string } = {}): Promise<PhaseProfiler> {
   if (dir === undefined) return NO_PROFILER;
   mkdirSync(dir, { recursive: true });
   const session = new Session();
@@ -42,7 +43,7 @@ export async function createPhaseProfiler(dir: string | undefined, log: (line: s
         return await work();
       } finally {
         const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-        const file = join(dir, `broker-${phase}.cpuprofile`);
+        const file = join(dir, `${options.prefix ?? 'broker'}-${phase}.cpuprofile`);
         writeFileSync(file, JSON.stringify(profile));
         log(`profile ${phase} → ${file}\n${summarize(profile, 15)}`);
       }
