@@ -149,7 +149,7 @@ describe('parley agreement', { timeout: 180_000 }, () => {
     // green, outside the quorum, may not amend: refused before anything is signed or sent.
     const stranger = await agreement('green', ['amend', '--id', id, '--file', proposalFile('green', proposal('Green'))]);
     assert.equal(stranger.code, 1, stranger.out);
-    assert.match(stranger.stderr, /Cannot amend agreement .* as green: only a party of its quorum \(blue, red\) may/);
+    assert.match(stranger.stderr, /Cannot amend agreement .* as green: only a party of the quorum in force \(blue, red\) may/);
 
     // red amends, answering the question on stdin; blue's signature brings version 2 into force.
     const amendFile = proposalFile('lake-2', proposal('Lake shore, wider', { required_signers: ['red', 'blue'] }));

@@ -125,7 +125,8 @@ function subscriptionsToWire(subscriptions: ConstraintNotice['subscriptions']) {
  * 64 KiB of JSON, nested at most 32 deep (checked without recursion).
  */
 function checkDetails(details: Readonly<Record<string, unknown>>): void {
-  if (Object.keys(details).length > MAX_DETAIL_FIELDS + 2) throw new Error(`operational_intent.details: more than ${MAX_DETAIL_FIELDS} fields`);
+  // The operator's detail fields, besides the operation's own: volumes, off-nominal volumes, priority.
+  if (Object.keys(details).length > MAX_DETAIL_FIELDS + 3) throw new Error(`operational_intent.details: more than ${MAX_DETAIL_FIELDS} fields`);
   const stack: Array<[unknown, number]> = [[details, 1]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
@@ -133,8 +134,8 @@ function checkDetails(details: Readonly<Record<string, unknown>>): void {
     if (depth > MAX_DETAIL_DEPTH) throw new Error(`operational_intent.details: nested deeper than ${MAX_DETAIL_DEPTH}`);
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
-  const { volumes: _v, off_nominal_volumes: _o, ...fields } = details;
-  if (Buffer.byteLength(JSON.stringify(fields)) > MAX_DETAILS_BYTES) throw new Error(`operational_intent.details: more than ${MAX_DETAILS_BYTES} bytes of fields besides the volumes`);
+  const { volumes: _v, off_nominal_volumes: _o, priority: _p, ...fields } = details;
+  if (Buffer.byteLength(JSON.stringify(fields)) > MAX_DETAILS_BYTES) throw new Error(`operational_intent.details: more than ${MAX_DETAILS_BYTES} bytes of fields besides volumes and priority`);
 }
 
 /** Disclosed volumes we can use for conflict checks; anything else counts as not disclosed. */

@@ -65,9 +65,10 @@ export function agreementCommand(io: AgreementIo = defaultIo): Command {
       const terms = await readProposalFile(options.file);
       fromFile(options.file, () => readProposal(terms, 'proposal', WRITE_RULES)); // a bad file fails before any call
       const { broker, key } = await session(options, io);
-      const latest = latestOf(await broker.get(options.id));
+      const agreement = await broker.get(options.id);
+      const latest = latestOf(agreement);
       const document = fromFile(options.file, () => writeDocument(options.id, latest.version + 1, 'amend', terms, WRITE_RULES));
-      await proposeVersion({ broker, key, party: options.party, latest, document, yes: options.yes === true }, io, json);
+      await proposeVersion({ broker, key, party: options.party, latest, stewards: stewardsOf(agreement), document, yes: options.yes === true }, io, json);
     });
 
   withBroker(agreement.command('withdraw'))
@@ -76,10 +77,11 @@ export function agreementCommand(io: AgreementIo = defaultIo): Command {
     .option('--yes', 'send without asking')
     .action(async (options: BrokerOptions & { id: string; yes?: boolean }) => {
       const { broker, key } = await session(options, io);
-      const latest = latestOf(await broker.get(options.id));
+      const agreement = await broker.get(options.id);
+      const latest = latestOf(agreement);
       const terms = normalProposal(checkedDocument(options.id, latest, READ_RULES).proposal);
       const document = writeDocument(options.id, latest.version + 1, 'withdraw', terms, READ_RULES);
-      await proposeVersion({ broker, key, party: options.party, latest, document, yes: options.yes === true }, io, json);
+      await proposeVersion({ broker, key, party: options.party, latest, stewards: stewardsOf(agreement), document, yes: options.yes === true }, io, json);
     });
 
   withBroker(agreement.command('sign'))
@@ -135,15 +137,16 @@ export function agreementCommand(io: AgreementIo = defaultIo): Command {
 
 /** Amend or withdraw: show the new version, ask, then sign and send it. */
 async function proposeVersion(
-  step: { broker: AgreementBroker; key: SigningJwk; party: string; latest: VersionWire; document: AgreementDocument; yes: boolean },
+  step: { broker: AgreementBroker; key: SigningJwk; party: string; latest: VersionWire; stewards: readonly string[]; document: AgreementDocument; yes: boolean },
   io: AgreementIo,
   json: (value: unknown) => void,
 ): Promise<void> {
-  const { document, latest } = step;
-  if (!latest.quorum.includes(step.party)) {
-    throw new Error(`Cannot ${document.action} agreement ${document.agreementId} as ${step.party}: only a party of its quorum (${latest.quorum.join(', ')}) may`);
+  const { document, stewards } = step;
+  if (!stewards.includes(step.party)) {
+    throw new Error(`Cannot ${document.action} agreement ${document.agreementId} as ${step.party}: only a party of the quorum in force (${stewards.join(', ')}) may`);
   }
-  const quorum = [...new Set([...latest.quorum, ...document.proposal.requiredSigners])].sort();
+  // What the broker will need (domain/agreements/quorum.ts): the new terms' signers and the quorum in force.
+  const quorum = [...new Set([...stewards, ...document.proposal.requiredSigners])].sort();
   io.output.stderr(`You (${step.party}) propose version ${document.version} of agreement ${document.agreementId}:\n`);
   io.output.stderr(versionSummary({ document, quorum, signatures: [], party: step.party }));
   if (!step.yes) {
@@ -212,4 +215,10 @@ function parseVersion(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
   return n;
+}
+
+/** Who may put forward a version, and whose signatures it will need besides its own signers: the quorum of the version in force, else of version 1. */
+function stewardsOf(agreement: AgreementWire): string[] {
+  const inForce = agreement.versions.find((v) => v.version === (agreement.version_in_force ?? 1));
+  return [...(inForce?.quorum ?? [])];
 }

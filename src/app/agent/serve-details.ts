@@ -44,7 +44,8 @@ export async function serveDetails(ctx: AgentContext, request: { readonly reques
   try {
     receipt = (await ctx.broker.recordReceipt(request.ticket, answer.disclosed)).index;
   } catch (error) {
-    const code = error instanceof DomainError && error.code === 'broker_refused' ? 'broker_refused' : 'broker_unavailable';
+    // Unreachable or failing: unavailable; any answer refusing it: refused.
+    const code = error instanceof DomainError && error.code !== 'broker_unavailable' ? 'broker_refused' : 'broker_unavailable';
     throw new DomainError(code, `Nothing disclosed: the broker did not record the disclosure receipt (${(error as Error).message})`);
   }
   ctx.events('disclosure.answered', { requester: request.requester, id: request.intentId, fields: answer.disclosed.length, receipt });

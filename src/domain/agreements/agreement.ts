@@ -20,7 +20,7 @@ export interface Proposal {
   /** Restricted: who may not enter; designated: who alone may plan inside; protected: unused (binds all). */
   readonly appliesTo: readonly string[];
   readonly requiredSigners: readonly string[];
-  /** When the zone binds, once in force: [fromMs, toMs). */
+  /** When the zone binds, once in force: [fromMs, toMs], both instants included (as every interval here). */
   readonly effective: { readonly fromMs: number; readonly toMs: number };
 }
 

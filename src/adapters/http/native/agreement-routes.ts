@@ -106,7 +106,7 @@ export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): v
 /** An agreement as the API shows it: what stands now, then its whole history. */
 export function agreementToWire(record: AgreementRecord, nowMs: number) {
   const status = statusOf(record);
-  const inForce = status.proposal !== undefined && status.proposal.effective.fromMs <= nowMs && nowMs < status.proposal.effective.toMs;
+  const inForce = status.proposal !== undefined && status.proposal.effective.fromMs <= nowMs && nowMs <= status.proposal.effective.toMs;
   return {
     id: record.id,
     state: status.state,
