@@ -3,14 +3,11 @@
  * defines one; GET lists; GET/PUT/DELETE /v1/constraints/{id} reads, changes or removes one.
  * Write answers carry the notifications sent to the broker's subscribers.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { changeConstraint, defineConstraint, removeConstraint, type ConstraintOutcome } from '../../../app/agent/manage-constraints.js';
 import { DomainError } from '../../../domain/errors.js';
-import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
-import { requireScopes } from '../auth.js';
-import { SCOPE } from '../../../app/scopes.js';
-import { readLimit } from './native-fields.js';
+import { operatorGuard, pathId, readLimit } from './native-fields.js';
 import { constraintToWire, parseConstraintChange, parseNewConstraint } from './constraint-wire.js';
 import { deliveriesToWire } from './operation-wire.js';
 
@@ -18,14 +15,8 @@ const schema = (summary: string) => ({ schema: { summary, tags: ['constraints'],
 
 export function registerConstraintRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
   const { ctx } = deps;
-  // Our party's key signs the tokens our agent sends to peers and the broker too: only the
-  // operator scope, which the agent never puts in them, opens this API.
-  const operator = async (request: FastifyRequest) => {
-    const principal = await deps.operators.authenticate(request.headers.authorization, Date.now());
-    requireScopes(principal, [[SCOPE.operator]]);
-    return principal;
-  };
-  const idOf = (request: FastifyRequest) => parseEntityId<string>((request.params as { id: string }).id, 'id');
+  const operator = operatorGuard(deps);
+  const idOf = pathId;
   const written = (outcome: ConstraintOutcome) => ({ ...constraintToWire(outcome.record), notifications: deliveriesToWire(outcome.notifications) });
 
   app.post('/v1/constraints', schema('Define a constraint: put its reference on record at the broker, tell subscribers'), async (request, reply) => {

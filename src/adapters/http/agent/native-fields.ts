@@ -1,13 +1,18 @@
 /**
- * Readers shared by the agent's native bodies and queries (operations and constraints): bounded
- * volume lists, detail objects, closed sets of top-level fields, and list limits. Each refusal
- * names the field and the rule.
+ * What the agent's native routes (operations and constraints) share: the operator guard, and
+ * readers of bounded volume lists, detail objects, closed sets of top-level fields, path ids and
+ * list limits. Each refusal names the field and the rule.
  */
 import { DEFAULT_LIMITS } from '../../../app/broker-context.js';
 import { invalidInput } from '../../../domain/errors.js';
 import type { Volume4D } from '../../../domain/geo/volume-4d.js';
 import { parseVolume4D } from '../dss-v1/volume-wire.js';
 import { at, readArray, readObject } from '../dss-v1/wire/json-read.js';
+import type { FastifyRequest } from 'fastify';
+import { SCOPE } from '../../../app/scopes.js';
+import { requireScopes } from '../auth.js';
+import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
+import type { AgentHttpDeps } from './agent-http-deps.js';
 
 export const MAX_VOLUMES = 64;
 export const MAX_DETAIL_FIELDS = 64;
@@ -50,4 +55,21 @@ export function readLimit(text: string): number {
   const n = readWhole(text, 'limit');
   if (n < 1 || n > 1000) throw invalidInput('limit', 'must be from 1 to 1000');
   return n;
+}
+
+/**
+ * The guard of every native route: a token our party signed, with the operator scope. Our key
+ * also signs the tokens our agent sends to peers and the broker, which never carry that scope,
+ * so none of them can be replayed here.
+ */
+export function operatorGuard(deps: Pick<AgentHttpDeps, 'operators'>): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    const principal = await deps.operators.authenticate(request.headers.authorization, Date.now());
+    requireScopes(principal, [[SCOPE.operator]]);
+  };
+}
+
+/** The `{id}` path parameter, a UUID. */
+export function pathId(request: FastifyRequest): string {
+  return parseEntityId<string>((request.params as { id: string }).id, 'id');
 }

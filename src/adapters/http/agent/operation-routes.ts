@@ -4,30 +4,21 @@
  * (modify, activate, report off-nominal) or ends one; GET /v1/notifications lists what peers
  * told us. Write answers carry the conflicts found, the PUT attempts and the notifications sent.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { endOperation } from '../../../app/agent/end-operation.js';
 import { modifyOperation, planOperation, type PlanOutcome } from '../../../app/agent/plan-operation.js';
 import { DomainError, invalidInput } from '../../../domain/errors.js';
 import { isOperationState, type OperationState } from '../../../domain/planning/operation-state.js';
-import { parseEntityId } from '../dss-v1/wire/parse-requests.js';
 import type { AgentHttpDeps } from './agent-http-deps.js';
-import { requireScopes } from '../auth.js';
-import { SCOPE } from '../../../app/scopes.js';
-import { readLimit, readWhole } from './native-fields.js';
+import { operatorGuard, pathId, readLimit, readWhole } from './native-fields.js';
 import { deliveriesToWire, notificationToWire, operationToWire, parseNewOperation, parseOperationChange } from './operation-wire.js';
 
 const schema = (summary: string) => ({ schema: { summary, tags: ['operations'], security: [{ bearer: [] }] } });
 
 export function registerOperationRoutes(app: FastifyInstance, deps: AgentHttpDeps): void {
   const { ctx } = deps;
-  // Our party's key signs the tokens our agent sends to peers and the broker too: only the
-  // operator scope, which the agent never puts in them, opens this API.
-  const operator = async (request: FastifyRequest) => {
-    const principal = await deps.operators.authenticate(request.headers.authorization, Date.now());
-    requireScopes(principal, [[SCOPE.operator]]);
-    return principal;
-  };
-  const idOf = (request: FastifyRequest) => parseEntityId<string>((request.params as { id: string }).id, 'id');
+  const operator = operatorGuard(deps);
+  const idOf = pathId;
   const written = (outcome: PlanOutcome) => ({
     ...operationToWire(outcome.record),
     attempts: outcome.attempts,
