@@ -19,6 +19,7 @@ import { DENY_ALL } from '../../src/domain/disclosure/policy.js';
 import { startAgent } from '../../src/main/agent.js';
 import { flight, openPolicy, startCluster } from '../support/agent-cluster.js';
 import { openTemp } from '../support/agent-store-fixtures.js';
+import { detailsAnswer, startPlainUss } from '../support/plain-uss.js';
 
 const HOME = { lat: 46.5, lng: 6.6 };
 /** About 5 km east of HOME: clear of a 500 m circle there. */
@@ -57,23 +58,11 @@ describe('agent hardening', () => {
 
     // Yellow is a plain F3548 USS on this machine; it keeps the bearer token blue's agent sends it.
     let captured: string | undefined;
-    const yellowIntents = new Map<string, unknown>();
-    const server = createServer((request, response) => {
+    const yellow = await startPlainUss(t, cluster, 'yellow', (reference, request) => {
       captured = request.headers.authorization;
-      const id = (request.url ?? '').split('/').pop() as string;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ operational_intent: { reference: yellowIntents.get(id), details: { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0 } } }));
+      return detailsAnswer(reference, { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0 });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const yellowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const yellowId = randomUUID();
-    const put = await cluster.as('yellow', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${yellowId}`, {
-      method: 'PUT',
-      body: { extents: [flight({ ...HOME, radiusM: 300 })], state: 'Accepted', uss_base_url: yellowUrl },
-    });
-    assert.equal(put.status, 201, put.text);
-    yellowIntents.set(yellowId, put.body.operational_intent_reference);
+    await yellow.putIntent([flight({ ...HOME, radiusM: 300 })]);
 
     const planned = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 3, state: 'Accepted' });
     assert.equal(planned.status, 201, planned.text);
@@ -316,23 +305,11 @@ describe('agent hardening', () => {
   // GET /v1/operations page (100 operations by default) and in every planning answer.
   it('a peer\'s disclosed details are bounded before we store them', async (t) => {
     const cluster = await startCluster(t, ['blue', 'yellow'], { blue: { policy: openPolicy() } });
-    const yellowIntents = new Map<string, unknown>();
     const bulk = 'x'.repeat(4 * 1024 * 1024);
-    const server = createServer((request, response) => {
-      const id = (request.url ?? '').split('/').pop() as string;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ operational_intent: { reference: yellowIntents.get(id), details: { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0, remarks: bulk } } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const yellowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const yellowId = randomUUID();
-    const put = await cluster.as('yellow', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${yellowId}`, {
-      method: 'PUT',
-      body: { extents: [flight({ ...HOME, radiusM: 300 })], state: 'Accepted', uss_base_url: yellowUrl },
-    });
-    assert.equal(put.status, 201, put.text);
-    yellowIntents.set(yellowId, put.body.operational_intent_reference);
+    const yellow = await startPlainUss(t, cluster, 'yellow', (reference) =>
+      detailsAnswer(reference, { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0, remarks: bulk }),
+    );
+    await yellow.putIntent([flight({ ...HOME, radiusM: 300 })]);
 
     const planned = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 3, state: 'Accepted' });
     const stored = cluster.agents['blue']!.store.list().reduce((n, r) => n + JSON.stringify(r.conflicts).length, 0);
@@ -345,24 +322,11 @@ describe('agent hardening', () => {
   // the intent, instead of 502 peer_refused naming them.
   it('a peer answering deeply nested details is named, not a 500', async (t) => {
     const cluster = await startCluster(t, ['blue', 'yellow'], { blue: { policy: openPolicy() } });
-    const yellowIntents = new Map<string, unknown>();
     const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
-    const server = createServer((request, response) => {
-      const id = (request.url ?? '').split('/').pop() as string;
-      const body = JSON.stringify({ operational_intent: { reference: yellowIntents.get(id), details: { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0, remarks: 'DEEP' } } });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(body.replace('"DEEP"', deep));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const yellowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const yellowId = randomUUID();
-    const put = await cluster.as('yellow', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${yellowId}`, {
-      method: 'PUT',
-      body: { extents: [flight({ ...HOME, radiusM: 300 })], state: 'Accepted', uss_base_url: yellowUrl },
-    });
-    assert.equal(put.status, 201, put.text);
-    yellowIntents.set(yellowId, put.body.operational_intent_reference);
+    const yellow = await startPlainUss(t, cluster, 'yellow', (reference) =>
+      detailsAnswer(reference, { volumes: [flight({ ...HOME, radiusM: 300 })], priority: 0, remarks: 'DEEP' }).replace('"DEEP"', deep),
+    );
+    await yellow.putIntent([flight({ ...HOME, radiusM: 300 })]);
 
     const planned = await cluster.operator('blue', 'POST', '/v1/operations', { volumes: [flight(HOME)], priority: 3, state: 'Accepted' });
     assert.notEqual(planned.status, 500, planned.text);
@@ -377,23 +341,8 @@ describe('agent hardening', () => {
   it('twenty operations planned at once are all accepted', async (t) => {
     const cluster = await startCluster(t, ['blue', 'yellow'], { blue: {} });
     const area = flight({ ...HOME, radiusM: 15_000 });
-    const yellowIntents = new Map<string, unknown>();
-    const server = createServer((request, response) => {
-      const id = (request.url ?? '').split('/').pop() as string;
-      setTimeout(() => {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ operational_intent: { reference: yellowIntents.get(id), details: { volumes: [area], priority: 0 } } }));
-      }, 400);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const yellowId = randomUUID();
-    const put = await cluster.as('yellow', `${cluster.brokerUrl}/dss/v1/operational_intent_references/${yellowId}`, {
-      method: 'PUT',
-      body: { extents: [area], state: 'Accepted', uss_base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-    });
-    assert.equal(put.status, 201, put.text);
-    yellowIntents.set(yellowId, put.body.operational_intent_reference);
+    const yellow = await startPlainUss(t, cluster, 'yellow', (reference) => detailsAnswer(reference, { volumes: [area], priority: 0 }), { delayMs: 400 });
+    await yellow.putIntent([area]);
 
     // Twenty small flights 1.1 km apart inside yellow's area (clear of one another), priority 5 > 0.
     const answers = await Promise.all(

@@ -176,6 +176,7 @@ describe('agreements: proposals that cannot be', () => {
     ['an unknown kind', { kind: 'no_fly_forever' }, /proposal\.kind: must be one of/],
     ['a blank title', { title: '  ' }, /proposal\.title/],
     ['no volumes', { volumes: [] }, /proposal\.volumes/],
+    ['a zone over the area limit', { volumes: [{ volume: { outline_circle: { center: HOME, radius: { value: 30_000, units: 'M' } } } }] }, /proposal\.volumes\[0\]\.volume: must not cover more than 2500 km²/],
     ['a zero-area circle', { volumes: [{ volume: { outline_circle: { center: HOME, radius: { value: 0, units: 'M' } } } }] }, /proposal\.volumes\[0\]\.volume/],
     ['a zero-area polygon', { volumes: [{ volume: { outline_polygon: { vertices: [HOME, { lat: HOME.lat + 0.01, lng: HOME.lng }, { lat: HOME.lat + 0.02, lng: HOME.lng }] } } }] }, /proposal\.volumes\[0\]/],
     ['an unknown party', { required_signers: ['blue', 'teal'] }, /proposal\.required_signers\[1\]: "teal" is not a party/],

@@ -1,5 +1,5 @@
 /**
- * F3548 operational intent references, read from the broker's and the peers' answers, and
+ * F3548 operational intent and constraint references, read from the broker's and the peers' answers, and
  * written in ours. Reading checks every field the agent relies on and names the one that is
  * wrong; unknown fields are ignored (F3548).
  */
@@ -13,23 +13,15 @@ import { readObject, readString } from '../http/dss-v1/wire/json-read.js';
 import { parseTime } from '../http/dss-v1/volume-wire.js';
 import { NULL_SUBSCRIPTION_ID } from '../../domain/ids.js';
 
+/** An F3548 OperationalIntentReference: the fields every reference has, and state and subscription. */
 export function readReference(value: unknown, field: string): ReferenceView {
+  const common = readConstraintReference(value, field);
   const o = readObject(value, field);
-  const version = o['version'];
-  if (!Number.isSafeInteger(version) || (version as number) < 1) throw invalidInput(`${field}.version`, 'must be a whole number ≥ 1');
   const state = o['state'];
   if (!isIntentState(state)) throw invalidInput(`${field}.state`, 'must be Accepted, Activated, Nonconforming or Contingent');
-  const ovn = o['ovn'];
-  const visibleOvn = typeof ovn === 'string' && ovn !== '' && ovn !== HIDDEN_OVN ? ovn : undefined;
   return {
-    id: readString(o['id'], `${field}.id`, { min: 1, max: 64 }),
-    manager: readString(o['manager'], `${field}.manager`, { min: 1, max: 256 }),
-    version: version as number,
+    ...common,
     state,
-    ovn: visibleOvn,
-    timeStartMs: parseTime(o['time_start'], `${field}.time_start`),
-    timeEndMs: parseTime(o['time_end'], `${field}.time_end`, { roundUp: true }),
-    ussBaseUrl: readString(o['uss_base_url'], `${field}.uss_base_url`, { min: 1, max: 2048 }),
     // '' when none: F3548 says so with the null UUID, which is no subscription to attach to.
     subscriptionId: typeof o['subscription_id'] === 'string' && o['subscription_id'] !== NULL_SUBSCRIPTION_ID ? o['subscription_id'] : '',
   };
@@ -80,7 +72,10 @@ export function constraintReferenceToWire(reference: ConstraintReferenceView) {
   };
 }
 
-/** An F3548 ConstraintReference from the broker or a peer; unknown fields are ignored. */
+/**
+ * An F3548 ConstraintReference from the broker or a peer — the fields every reference has; the
+ * OVN only when shown (not "Available from USS"). Unknown fields are ignored.
+ */
 export function readConstraintReference(value: unknown, field: string): ConstraintReferenceView {
   const o = readObject(value, field);
   const version = o['version'];

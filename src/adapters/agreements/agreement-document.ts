@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { VERSION_ACTIONS, ZONE_KINDS, type Proposal, type VersionAction, type ZoneKind } from '../../domain/agreements/agreement.js';
-import { invalidInput } from '../../domain/errors.js';
+import { DomainError, invalidInput } from '../../domain/errors.js';
 import { footprintAreaKm2 } from '../../domain/geo/footprint-area.js';
 import { isUuid } from '../../domain/ids.js';
 import { canonicalJson } from '../../domain/log/canonical-json.js';
@@ -86,14 +86,9 @@ export function readProposal(value: unknown, field: string, rules: DocumentRules
   if (!ZONE_KINDS.includes(kind as ZoneKind)) throw invalidInput(at(field, 'kind'), `must be one of ${ZONE_KINDS.join(', ')}`);
   const title = readString(o['title'], at(field, 'title'), { min: 1, max: MAX_TITLE_LENGTH });
   if (title.trim() === '') throw invalidInput(at(field, 'title'), 'must not be blank');
-  const volumeRules = { requireBounds: false, maxVertices: MAX_ZONE_VERTICES, maxAreaKm2: rules.maxAreaKm2 };
-  const volumes = readArray(o['volumes'], at(field, 'volumes'), { min: 1, max: MAX_ZONE_VOLUMES }).map((v, i) => {
-    const path = at(at(field, 'volumes'), i);
-    const volume = parseVolume4D(v, path, volumeRules);
-    // A zone with no area binds nothing and only pretends to: refused, like a degenerate polygon.
-    if (!(footprintAreaKm2(volume.footprint) > 0)) throw invalidInput(`${path}.volume`, 'a zone must have an area greater than zero');
-    return volume;
-  });
+  const volumeRules = { requireBounds: false, maxVertices: MAX_ZONE_VERTICES, maxAreaKm2: Number.POSITIVE_INFINITY };
+  const volumes = readArray(o['volumes'], at(field, 'volumes'), { min: 1, max: MAX_ZONE_VOLUMES }).map((v, i) => parseVolume4D(v, at(at(field, 'volumes'), i), volumeRules));
+  checkZoneAreas(volumes, field, rules.maxAreaKm2);
   const appliesTo = parties(o['applies_to'], at(field, 'applies_to'), kind === 'protected_zone' ? 0 : 1);
   const requiredSigners = parties(o['required_signers'], at(field, 'required_signers'), 1);
   const effective = readObject(o['effective'], at(field, 'effective'));
@@ -102,6 +97,21 @@ export function readProposal(value: unknown, field: string, rules: DocumentRules
   const toMs = instant(effective['to'], at(at(field, 'effective'), 'to'));
   if (!(fromMs < toMs)) throw invalidInput(at(at(field, 'effective'), 'to'), 'must be after from');
   return { proposal: { kind: kind as ZoneKind, title, volumes, appliesTo, requiredSigners, effective: { fromMs, toMs } } };
+}
+
+/**
+ * Each zone volume's area: more than zero (a zone with no area binds nothing and only pretends
+ * to, like a degenerate polygon), and at most `maxAreaKm2` (the broker's limit for new terms).
+ */
+export function checkZoneAreas(volumes: Proposal['volumes'], field: string, maxAreaKm2: number): void {
+  volumes.forEach((volume, i) => {
+    const path = `${at(at(field, 'volumes'), i)}.volume`;
+    const area = footprintAreaKm2(volume.footprint);
+    if (!(area > 0)) throw invalidInput(path, 'a zone must have an area greater than zero');
+    if (area > maxAreaKm2) {
+      throw new DomainError('area_too_large', `${path}: must not cover more than ${maxAreaKm2} km² (it covers ${Math.round(area * 100) / 100} km²)`, { field: path });
+    }
+  });
 }
 
 /** The terms in the one written form documents use: sorted party lists, F3548 volumes, UTC times. */

@@ -13,7 +13,7 @@ import type { AgreementRecord } from '../../../domain/agreements/agreement.js';
 import { isComplete, quorumOf, statusOf } from '../../../domain/agreements/quorum.js';
 import { DomainError, invalidInput } from '../../../domain/errors.js';
 import type { ConstraintId, PartyId } from '../../../domain/ids.js';
-import { normalProposal, readDocument } from '../../agreements/agreement-document.js';
+import { checkZoneAreas, normalProposal, readDocument } from '../../agreements/agreement-document.js';
 import { MAX_JWS_LENGTH, verifyDocumentSignature } from '../../agreements/agreement-signature.js';
 import { requireScopes } from '../auth.js';
 import { toWireVolume4D } from '../dss-v1/volume-wire.js';
@@ -48,7 +48,7 @@ export function registerAgreementRoutes(app: FastifyInstance, deps: HttpDeps): v
 
   app.post('/v1/agreements', schema('Propose an agreement, or amend or withdraw one: a new version, signed by you'), async (request, reply) => {
     const { caller, jws, document } = await signed(request);
-    if (document.action !== 'withdraw') readDocument(document.text, newTerms);
+    if (document.action !== 'withdraw') checkZoneAreas(document.proposal.volumes, 'proposal', newTerms.maxAreaKm2);
     const record = await submitVersion(ctx, caller, { has: (id) => parties.get(id) !== undefined }, { document, jws });
     request.log.info({ sub: caller.id, id: record.id, version: document.version, action: document.action }, 'agreement.version');
     return reply.code(201).header('location', `/v1/agreements/${record.id}`).send(agreementToWire(record, ctx.clock.nowMs()));
